@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+using Telephony.Host.Configuration;
+using Telephony.Host.Logging;
+
+namespace Telephony.Host.Commands;
+
+/// <summary><c>serve</c>: runs the hotline (SIP engine, media, HTTP APIs and pages) until Ctrl+C or SIGTERM.</summary>
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("serve", "Run the hotline: SIP/RTP engine, HTTP API and pages, background jobs");
+        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(CommonOptions.Config), cancel));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(string? configFile, CancellationToken cancel)
+    {
+        var configuration = HostConfiguration.Build(configFile);
+        Log.Logger = Logs.Create(configuration);
+        try
+        {
+            var app = BuildApp(configuration);
+            await app.RunAsync(cancel);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            Log.Fatal(e, "Hotline stopped on an unexpected error");
+            return 1;
+        }
+        finally
+        {
+            await Log.CloseAndFlushAsync();
+        }
+    }
+
+    public static WebApplication BuildApp(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = RepositoryLayout.Root });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Host.UseSerilog();
+        builder.WebHost.UseUrls(configuration["Http:Url"] ?? "http://127.0.0.1:8080");
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+
+        var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        return app;
+    }
+}

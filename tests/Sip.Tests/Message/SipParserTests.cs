@@ -1,0 +1,123 @@
+using Telephony.Sip.Message;
+
+namespace Telephony.Sip.Tests.Message;
+
+public class SipParserTests
+{
+    private const string Invite =
+        "INVITE sip:12345@hotline.example;transport=udp SIP/2.0\r\n" +
+        "v: SIP/2.0/UDP 10.0.0.7:5062;branch=z9hG4bK776asdhds ;rport\r\n" +
+        "Via: SIP/2.0/TCP proxy.example;branch=z9hG4bKa, SIP/2.0/UDP [2001:db8::9]:5070;branch=z9hG4bKb\r\n" +
+        "Max-Forwards: 70\r\n" +
+        "t: <sip:12345@hotline.example>\r\n" +
+        "f: \"Zhang \\\"San\\\"\" <sip:13812345678@10.0.0.7>;tag=1928301774\r\n" +
+        "i: a84b4c76e66710@pc33.example\r\n" +
+        "CSeq: 314159 INVITE\r\n" +
+        "m: <sip:13812345678@10.0.0.7:5062>\r\n" +
+        "Subject: a folded\r\n  subject line\r\n" +
+        "c: application/sdp\r\n" +
+        "l: 4\r\n\r\n" +
+        "v=0\r\nextra bytes beyond Content-Length";
+
+    [Test]
+    public void Compact_forms_folding_and_repeated_vias_parse_into_one_model()
+    {
+        var result = SipParser.Parse(Invite);
+        Assert.That(result.Success, Is.True, result.ToString());
+        var request = (SipRequest)result.Message!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(request.Method, Is.EqualTo("INVITE"));
+            Assert.That(request.RequestUri.Transport, Is.EqualTo("udp"));
+            Assert.That(request.Vias, Has.Count.EqualTo(3));
+            Assert.That(request.TopVia!.HasRport, Is.True);
+            Assert.That(request.TopVia.Port, Is.EqualTo(5062));
+            Assert.That(request.Vias[2].Host, Is.EqualTo("[2001:db8::9]"));
+            Assert.That(request.From!.DisplayName, Is.EqualTo("Zhang \"San\""));
+            Assert.That(request.From.Tag, Is.EqualTo("1928301774"));
+            Assert.That(request.To!.Tag, Is.Null);
+            Assert.That(request.CSeq, Is.EqualTo(new CSeqHeader(314159, "INVITE")));
+            Assert.That(request.Headers["Subject"], Is.EqualTo("a folded subject line"));
+            Assert.That(request.BodyText, Is.EqualTo("v=0\r"), "a datagram body is cut to Content-Length");
+        });
+    }
+
+    [Test]
+    public void Serialized_message_parses_back_to_the_same_fields()
+    {
+        var first = SipParser.Parse(Invite).Message!;
+        var again = SipParser.Parse(SipSerializer.ToBytes(first));
+        Assert.That(again.Success, Is.True, again.ToString());
+        Assert.That(again.Message!.StartLine, Is.EqualTo(first.StartLine));
+        Assert.That(again.Message.Headers.Select(h => (h.Name, h.Value)).Where(h => h.Name != HeaderNames.ContentLength),
+            Is.EqualTo(first.Headers.Select(h => (h.Name, h.Value)).Where(h => h.Name != HeaderNames.ContentLength)));
+        Assert.That(again.Message.Body.ToArray(), Is.EqualTo(first.Body.ToArray()));
+    }
+
+    [TestCase("INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 BYE\r\n\r\n", SipParseError.BadHeaderValue)]
+    [TestCase("INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCSeq: 1 INVITE\r\n\r\n", SipParseError.MissingHeader)]
+    [TestCase("INVITE sip:a@b SIP/7.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\n\r\n", SipParseError.UnsupportedVersion)]
+    [TestCase("INVITE  sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\n\r\n", SipParseError.BadStartLine)]
+    [TestCase("INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\nContent-Length: 10\r\n\r\nabc", SipParseError.BodyTooShort)]
+    [TestCase("INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP [2001:db8::1;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\n\r\n", SipParseError.BadHeaderValue)]
+    [TestCase("INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: \"unterminated <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\n\r\n", SipParseError.BadHeaderValue)]
+    [TestCase("INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nMax-Forwards: 300\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\n\r\n", SipParseError.BadHeaderValue)]
+    [TestCase("SIP/2.0 4294967301 Huge\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\n\r\n", SipParseError.BadStatusCode)]
+    public void Malformed_messages_are_refused_with_a_reason(string text, SipParseError expected)
+    {
+        var result = SipParser.Parse(text);
+        Assert.That(result.Error, Is.EqualTo(expected), result.ToString());
+        Assert.That(result.Detail, Is.Not.Empty);
+    }
+
+    [Test]
+    public void A_refused_request_keeps_enough_headers_to_answer_400()
+    {
+        var result = SipParser.Parse("OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\n\r\n");
+        Assert.That(result.CanAnswer, Is.True);
+        var response = SipMessageFactory.CreateResponse(result.Headers!, result.ResponseStatus, result.Detail!);
+        Assert.That(response.StatusCode, Is.EqualTo(400));
+        Assert.That(response.Headers[HeaderNames.Via], Is.EqualTo("SIP/2.0/UDP h;branch=z9hG4bK1"));
+    }
+
+    [TestCase("\r\n\r\n", SipParseError.Empty)]
+    [TestCase("", SipParseError.Empty)]
+    [TestCase("INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h", SipParseError.Incomplete)]
+    public void Keepalives_and_truncated_datagrams_do_not_parse(string text, SipParseError expected) =>
+        Assert.That(SipParser.Parse(text).Error, Is.EqualTo(expected));
+
+    [TestCase("sip:user@[2001:db8::10]:5070;transport=tcp", "[2001:db8::10]", 5070)]
+    [TestCase("sip:[2001:db8::10]", "[2001:db8::10]", null)]
+    [TestCase("sips:alice:secret@example.com;lr?subject=hi", "example.com", null)]
+    public void Sip_uris_with_ipv6_references_parse(string text, string host, int? port)
+    {
+        Assert.That(SipUri.TryParse(text, out var uri, out var error), Is.True, error);
+        Assert.That(uri!.Host, Is.EqualTo(host));
+        Assert.That(uri.Port, Is.EqualTo(port));
+        Assert.That(uri.ToString(), Is.EqualTo(text));
+    }
+
+    [TestCase("sip:[2001:db8::10")]
+    [TestCase("sip:2001:db8::10")]
+    [TestCase("sip:user@host:99999")]
+    [TestCase("sip:us%zzer@host")]
+    public void Bad_sip_uris_are_refused(string text) =>
+        Assert.That(SipUri.TryParse(text, out _, out _), Is.False);
+
+    [Test]
+    public void Uri_equivalence_follows_rfc3261_19_1_4()
+    {
+        Assert.That(SipUri.Parse("sip:%61lice@ATLANTA.com;transport=TCP").IsEquivalentTo(SipUri.Parse("sip:alice@AtLanTa.CoM;Transport=tcp")), Is.True);
+        Assert.That(SipUri.Parse("sip:alice@atlanta.com").IsEquivalentTo(SipUri.Parse("sip:alice@atlanta.com:5060")), Is.False);
+        Assert.That(SipUri.Parse("sip:carol@chicago.com").IsEquivalentTo(SipUri.Parse("sip:carol@chicago.com;security=on")), Is.True);
+        Assert.That(SipUri.Parse("sip:bob@biloxi.com").IsEquivalentTo(SipUri.Parse("sip:bob@biloxi.com;transport=udp")), Is.False);
+    }
+
+    [Test]
+    public void List_headers_split_on_commas_outside_quotes_and_brackets()
+    {
+        var values = new List<string>();
+        SipHeaders.SplitList("\"Lee, Tom\" <sip:a@b;x=1,2>, <sip:c@d>;q=0.5 , sip:e@f", values);
+        Assert.That(values, Is.EqualTo(new[] { "\"Lee, Tom\" <sip:a@b;x=1,2>", "<sip:c@d>;q=0.5", "sip:e@f" }));
+    }
+}

@@ -11,7 +11,11 @@ public class HealthTests
     {
         var port = FreePorts.Next();
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Http:Url"] = $"http://127.0.0.1:{port}" })
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Http:Url"] = $"http://127.0.0.1:{port}",
+                ["Sip:Listen:0"] = $"udp:127.0.0.1:{FreePorts.Next()}",
+            })
             .Build();
         await using var app = ServeCommand.BuildApp(configuration);
         await app.StartAsync();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Serilog;
 using Telephony.Host.Configuration;
 using Telephony.Host.Logging;
+using Telephony.Host.Telephony;
 
 namespace Telephony.Host.Commands;
 
@@ -46,6 +47,8 @@ public static class ServeCommand
         builder.Host.UseSerilog();
         builder.WebHost.UseUrls(configuration["Http:Url"] ?? "http://127.0.0.1:8080");
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton<SipEngineService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SipEngineService>());
 
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok"));

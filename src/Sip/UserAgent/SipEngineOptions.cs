@@ -1,0 +1,30 @@
+using Telephony.Sip.Transport;
+
+namespace Telephony.Sip.UserAgent;
+
+/// <summary>Settings of the SIP engine (the <c>Sip</c> section of appsettings.json).</summary>
+public sealed class SipEngineOptions
+{
+    public SipTransportOptions Transport { get; init; } = new();
+    /// <summary>Registrar domain and digest realm.</summary>
+    public string Domain { get; init; } = "12345.local";
+    public string UserAgent { get; init; } = "Telephony/0.1";
+    /// <summary>RFC 4028 session interval we ask for when the caller supports timers and proposes none.</summary>
+    public int SessionExpiresSeconds { get; init; } = 1800;
+    /// <summary>RFC 4028 Min-SE: smaller intervals are refused with 422 (the RFC's floor is 90).</summary>
+    public int MinSessionExpiresSeconds { get; init; } = 90;
+    /// <summary>Registration intervals: shorter requests get 423, longer ones are cut to the maximum.</summary>
+    public int MinRegisterExpiresSeconds { get; init; } = 60;
+    public int MaxRegisterExpiresSeconds { get; init; } = 7200;
+    public int DefaultRegisterExpiresSeconds { get; init; } = 3600;
+}
+
+/// <summary>The methods this UAS implements (Allow, §20.5) and the extensions it understands (Supported, §20.37).</summary>
+public static class Capabilities
+{
+    public static readonly string[] AllowedMethods = ["INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "INFO", "UPDATE", "REGISTER"];
+    public static readonly string[] SupportedExtensions = ["timer", "path"];
+    public const string Allow = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, REGISTER";
+    public const string Supported = "timer, path";
+    public const string Accept = "application/sdp, application/dtmf-relay";
+}

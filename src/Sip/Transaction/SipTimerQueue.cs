@@ -48,6 +48,31 @@ public sealed class SipTimerQueue : IDisposable
     }
 
     /// <summary>
+    /// How long until the earliest pending callback is due (zero if overdue), or null when none is pending: for
+    /// metrics, and for tests that step a fake clock from deadline to deadline so each callback sees its own time.
+    /// </summary>
+    public TimeSpan? NextDue
+    {
+        get
+        {
+            lock (_gate)
+            {
+                while (_heap.TryPeek(out var head, out var key))
+                {
+                    if (!head.IsCancelled)
+                    {
+                        var remaining = Math.Max(0, key.Due - Time.GetTimestamp());
+                        return TimeSpan.FromTicks((long)((Int128)remaining * TimeSpan.TicksPerSecond / Time.TimestampFrequency));
+                    }
+                    _heap.Dequeue();
+                    _cancelledInHeap--;
+                }
+                return null;
+            }
+        }
+    }
+
+    /// <summary>
     /// Runs <paramref name="callback"/> once, <paramref name="due"/> from now. After <see cref="Dispose"/> the
     /// handle returned never fires (a transaction racing the shutdown must not get an exception on a timer thread).
     /// </summary>

@@ -125,6 +125,7 @@ public sealed class InviteServerTransactionTests
         var failures = new List<TransactionFailure>();
         tx.Failed += (_, f) => failures.Add(f);
         tx.Respond(SipMessageFactory.CreateResponse(tx.Request, 404, toTag: "as83kd9bs"));
+        Assert.That(_h.Queue.Pending, Is.EqualTo(1), "Timer H only: G is not started");
 
         _h.AdvanceTo(S(31.9));
         Assert.That(tx.State, Is.EqualTo(TransactionState.Completed));

@@ -95,6 +95,7 @@ public sealed class NonInviteClientTransactionTests
     {
         var request = Options("TCP");
         var tx = _h.Layer.SendRequest(request, Harness.Tcp);
+        Assert.That(_h.Queue.Pending, Is.EqualTo(1), "Timer F only: E is not started");
         _h.AdvanceTo(S(10));
         Assert.That(_h.Sender.Requests(SipMethod.Options), Has.Count.EqualTo(1));
 

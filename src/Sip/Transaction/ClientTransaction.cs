@@ -58,11 +58,12 @@ public abstract class ClientTransaction : SipTransaction
     private protected abstract void OnResponse(SipResponse response);
 
     /// <summary>Queues <paramref name="response"/> for the TU; a final one also completes <see cref="FinalResponse"/>.</summary>
-    private protected void PassToTu(SipResponse response) => Notify(() =>
+    private protected void PassToTu(SipResponse response)
     {
-        ResponseReceived?.Invoke(response);
-        if (!response.IsProvisional) _final.TrySetResult(response);
-    });
+        Notify(() => ResponseReceived?.Invoke(response));
+        // A separate notification, so a TU callback that throws cannot leave FinalResponse pending forever.
+        if (!response.IsProvisional) Notify(() => _final.TrySetResult(response));
+    }
 
     /// <summary>Sends the request (or the ACK), turning a transport failure into Failed(TransportError) and Terminated.</summary>
     private protected bool SendToPeer(SipMessage message)

@@ -11,13 +11,14 @@ namespace Telephony.Sip.Transaction;
 ///   Calling/Proceeding --2xx--> Accepted, Timer M = 64·T1  (RFC 6026: further 2xx, forked or resent, to the TU)
 ///   Calling/Proceeding --300-699--> Completed: ACK sent, Timer D (≥32 s UDP, 0 reliable); resent finals re-ACKed
 ///   Accepted --M--> / Completed --D--> Terminated
+///   §9.1: once the TU made a CANCEL, Calling/Proceeding --64·T1 without a final--> Failed(Timeout), 408
 /// </code>
 /// The ACK for a 2xx is not part of the transaction (§17.1.1.3, §13.2.2.4): the TU sends it.
 /// A transport error reports Failed(TransportError) and terminates (with a 503 if no final response came).
 /// </summary>
 public sealed class InviteClientTransaction : ClientTransaction
 {
-    private TimerHandle? _timerA, _timerB, _timerD, _timerM;
+    private TimerHandle? _timerA, _timerB, _timerD, _timerM, _cancelWait;
     private TimeSpan _intervalA;
     private SipRequest? _ack;
 
@@ -27,8 +28,22 @@ public sealed class InviteClientTransaction : ClientTransaction
     /// <summary>
     /// A CANCEL for this INVITE (§9.1), for the TU to send with <c>TransactionLayer.SendRequest</c> to the same
     /// destination. §9.1 says it MUST NOT be sent before a provisional response arrived (State is Proceeding).
+    /// <para>
+    /// In Proceeding no timer bounds the INVITE, so a server that answers the CANCEL but never the INVITE would
+    /// keep it forever. §9.1: with no final response 64·T1 after the CANCEL, "the client SHOULD then consider the
+    /// original transaction cancelled and SHOULD destroy" it. Creating the CANCEL starts that wait; when it runs
+    /// out the transaction fails with Timeout (FinalResponse: a synthesized 408).
+    /// </para>
     /// </summary>
-    public SipRequest CreateCancel() => AckAndCancel.CreateCancel(Request);
+    public SipRequest CreateCancel()
+    {
+        lock (Gate)
+        {
+            if (State is TransactionState.Calling or TransactionState.Proceeding)
+                _cancelWait ??= StartTimer(Timers.Timeout64T1, OnCancelWait);
+        }
+        return AckAndCancel.CreateCancel(Request);
+    }
 
     private protected override void OnStart()
     {
@@ -55,6 +70,7 @@ public sealed class InviteClientTransaction : ClientTransaction
             case TransactionState.Calling or TransactionState.Proceeding when response.IsSuccess:
                 Stop(ref _timerA);
                 Stop(ref _timerB);
+                Stop(ref _cancelWait);
                 State = TransactionState.Accepted;
                 // Timer M keeps the transaction for the 2xx retransmissions (and forked 2xx) that the TU must ACK.
                 _timerM = StartTimer(Timers.Timeout64T1, OnTimerM);
@@ -64,6 +80,7 @@ public sealed class InviteClientTransaction : ClientTransaction
             case TransactionState.Calling or TransactionState.Proceeding:
                 Stop(ref _timerA);
                 Stop(ref _timerB);
+                Stop(ref _cancelWait);
                 State = TransactionState.Completed;
                 PassToTu(response);
                 _ack = AckAndCancel.CreateAck(Request, response);
@@ -102,6 +119,11 @@ public sealed class InviteClientTransaction : ClientTransaction
         if (State == TransactionState.Calling) Fail(TransactionFailure.Timeout);
     }
 
+    private void OnCancelWait()
+    {
+        if (State is TransactionState.Calling or TransactionState.Proceeding) Fail(TransactionFailure.Timeout);
+    }
+
     private void OnTimerD()
     {
         if (State == TransactionState.Completed) Terminate();
@@ -118,5 +140,6 @@ public sealed class InviteClientTransaction : ClientTransaction
         Stop(ref _timerB);
         Stop(ref _timerD);
         Stop(ref _timerM);
+        Stop(ref _cancelWait);
     }
 }

@@ -83,6 +83,7 @@ public sealed class InviteClientTransactionTests
     public void Invite_client_on_a_reliable_transport_sends_once_and_still_times_out_on_B()
     {
         var (tx, _) = Send(Invite(transport: "TCP"), Harness.Tcp);
+        Assert.That(_h.Queue.Pending, Is.EqualTo(1), "Timer B only: A is not started");
         _h.AdvanceTo(S(32));
         Assert.That(_h.Sender.Requests(SipMethod.Invite).Select(s => s.At), Is.EqualTo(new[] { S(0) }));
         Assert.That(tx.FinalResponse.Result.StatusCode, Is.EqualTo(408));
@@ -301,6 +302,26 @@ public sealed class InviteClientTransactionTests
         Assert.That(inviteTx.FinalResponse.Result.StatusCode, Is.EqualTo(487));
         Assert.That(_h.Sender.Requests(SipMethod.Ack), Has.Count.EqualTo(1));
         _h.AdvanceTo(S(40));
+        _h.AssertIdle();
+    }
+
+    [Test]
+    public void A_cancelled_INVITE_that_never_gets_a_final_response_is_given_up_64_T1_after_the_CANCEL()
+    {
+        var invite = Invite();
+        var inviteTx = (InviteClientTransaction)_h.Layer.SendRequest(invite, Harness.Udp);
+        _h.Layer.ReceiveResponse(Response(invite, 180), Harness.Udp);
+        _h.AdvanceTo(S(10));
+        var cancel = inviteTx.CreateCancel();
+        _h.Layer.SendRequest(cancel, Harness.Udp);
+        _h.Layer.ReceiveResponse(Response(cancel, 200), Harness.Udp);
+
+        _h.AdvanceTo(S(41.9));
+        Assert.That(inviteTx.State, Is.EqualTo(TransactionState.Proceeding));
+        _h.AdvanceTo(S(42));
+
+        Assert.That(inviteTx.State, Is.EqualTo(TransactionState.Terminated));
+        Assert.That(inviteTx.FinalResponse.Result.StatusCode, Is.EqualTo(408));
         _h.AssertIdle();
     }
 

@@ -45,9 +45,9 @@ public sealed class SipRegistrar
         var verdict = _digest.Verify(credentials!, request.Method, _accounts.PasswordFor);
         switch (verdict)
         {
-            case DigestVerdict.Ok: break;
-            case DigestVerdict.Stale: return Challenge(request, stale: true);
-            case DigestVerdict.Malformed: return SipMessageFactory.CreateResponse(request, 400, "Bad Authorization Header");
+            case DigestVerification.Ok: break;
+            case DigestVerification.Stale: return Challenge(request, stale: true);
+            case DigestVerification.Malformed: return SipMessageFactory.CreateResponse(request, 400, "Bad Authorization Header");
             default:
                 _log.LogWarning("REGISTER for {User} from {Source} refused: {Verdict}", user, source.ToString(), verdict);
                 return Challenge(request, stale: false);

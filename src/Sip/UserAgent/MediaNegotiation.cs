@@ -129,7 +129,7 @@ internal sealed class MediaNegotiation
     {
         if (_negotiated is not { } n) { Current = null; return; }
         Current = new CallMedia(n.Codec.Name, n.Codec.PayloadType, n.Codec.ClockRate, n.TelephoneEventPayloadType,
-            n.RemoteRtp, _local.RtpPort, !n.Direction.Receives() || n.RemoteRtp is null, LocalSdp, _remoteSdp);
+            n.RemoteRtp, _local.RtpPort, !n.CanSend, LocalSdp, _remoteSdp);
     }
 
     public string Describe() => Current is { } c ? $"{c.Codec} to {c.RemoteRtp?.ToString() ?? "nowhere (hold)"}{(c.OnHold ? " on hold" : "")}" : "not negotiated";

@@ -6,7 +6,7 @@ namespace Telephony.Testing;
 /// <summary>
 /// A headless baresip softphone started by a test, driven over ctrl_tcp. <see cref="StartAsync"/> returns
 /// once the control port answers (the SIP socket is bound by then); disposing stops baresip and removes
-/// its directory, recordings included: copy what you need first.
+/// its directory, with the recordings unless <see cref="BaresipOptions.RecordingDirectory"/> put them elsewhere.
 /// </summary>
 public sealed partial class Baresip : IDisposable, IAsyncDisposable
 {
@@ -16,12 +16,14 @@ public sealed partial class Baresip : IDisposable, IAsyncDisposable
     private readonly PeerProcess _process;
     private readonly BaresipControl _control;
 
-    private Baresip(BaresipOptions options, PeerProcess process, BaresipControl control, string directory, int sipPort, int controlPort)
+    private Baresip(BaresipOptions options, PeerProcess process, BaresipControl control, string directory, string recordings,
+        int sipPort, int controlPort)
     {
         Options = options;
         _process = process;
         _control = control;
         Directory = directory;
+        RecordingDirectory = recordings;
         SipPort = sipPort;
         ControlPort = controlPort;
     }
@@ -30,7 +32,7 @@ public sealed partial class Baresip : IDisposable, IAsyncDisposable
     public string Directory { get; }
     public int SipPort { get; }
     public int ControlPort { get; }
-    public string RecordingDirectory => Path.Combine(Directory, "recordings");
+    public string RecordingDirectory { get; }
 
     /// <summary>Where a peer reaches this phone without a registrar: <c>sip:user@127.0.0.1:port</c>.</summary>
     public string DirectUri => $"sip:{Options.Account.User}@127.0.0.1:{SipPort}";
@@ -48,7 +50,7 @@ public sealed partial class Baresip : IDisposable, IAsyncDisposable
         var directory = RepositoryPaths.NewScratchDirectory("baresip");
         var sipPort = options.SipPort != 0 ? options.SipPort : FreePorts.NextBlock(2);
         var controlPort = options.ControlPort != 0 ? options.ControlPort : FreePorts.Next();
-        var recordings = Path.Combine(directory, "recordings");
+        var recordings = options.RecordingDirectory ?? Path.Combine(directory, "recordings");
         System.IO.Directory.CreateDirectory(recordings);
         BaresipConfig.Write(directory, options, sipPort, controlPort, recordings);
 
@@ -56,7 +58,7 @@ public sealed partial class Baresip : IDisposable, IAsyncDisposable
         try
         {
             var control = await ConnectAsync(process, controlPort, readyTimeout ?? DefaultWait);
-            return new Baresip(options, process, control, directory, sipPort, controlPort);
+            return new Baresip(options, process, control, directory, recordings, sipPort, controlPort);
         }
         catch
         {

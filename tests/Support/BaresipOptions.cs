@@ -60,4 +60,7 @@ public sealed record BaresipOptions
 
     /// <summary>Record what each call heard (sndfile module) into <see cref="Baresip.RecordingDirectory"/>.</summary>
     public bool Record { get; init; } = true;
+
+    /// <summary>Where recordings go; null: inside baresip's scratch directory, deleted with it on dispose.</summary>
+    public string? RecordingDirectory { get; init; }
 }

@@ -48,6 +48,47 @@ public class BaresipHarnessTests
     }
 
     [Test]
+    public async Task The_callee_records_the_audio_the_caller_plays()
+    {
+        var scratch = RepositoryPaths.NewScratchDirectory("tone");
+        try
+        {
+            var tone = Path.Combine(scratch, "tone.wav");
+            await RunSoxAsync("-n", "-r", "16000", "-c", "1", "-b", "16", tone, "synth", "3", "sine", "440", "gain", "-6");
+            await using var callee = await Baresip.StartAsync(new() { Account = new() { User = "callee" }, RecordingDirectory = scratch });
+            await using var caller = await Baresip.StartAsync(new() { Account = new() { User = "caller" }, AudioSource = tone, AudioPadding = TimeSpan.FromSeconds(5) });
+
+            await caller.DialAsync(callee.DirectUri);
+            await callee.WaitForEventAsync(BaresipEvents.CallRtpEstablished, Wait);
+            await Task.Delay(1500);
+            await caller.HangupAsync();
+            await callee.WaitForEventAsync(BaresipEvents.CallClosed, Wait);
+
+            Assert.That(callee.Recordings, Has.Count.EqualTo(1), callee.Describe());
+            Assert.That(PeakSample(callee.Recordings[0]), Is.GreaterThan(3000), "the recording should hold the tone, not silence");
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    private static async Task RunSoxAsync(params string[] args)
+    {
+        using var sox = PeerProcess.Start(ExternalTool.Require("sox", "sox"), args);
+        Assert.That(await sox.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero, sox.Output);
+    }
+
+    /// <summary>The largest absolute sample of a 16-bit PCM WAV (44-byte header, as sndfile writes it).</summary>
+    private static int PeakSample(string wav)
+    {
+        var bytes = File.ReadAllBytes(wav);
+        var peak = 0;
+        for (var i = 44; i + 1 < bytes.Length; i += 2) peak = Math.Max(peak, Math.Abs((int)BitConverter.ToInt16(bytes, i)));
+        return peak;
+    }
+
+    [Test]
     public async Task Manual_answer_rings_until_accepted()
     {
         await using var callee = await Baresip.StartAsync(new() { Account = new() { User = "agent", AnswerMode = BaresipAnswerMode.Manual } });

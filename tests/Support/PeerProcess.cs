@@ -15,6 +15,9 @@ public sealed class PeerProcess : IDisposable
     private PeerProcess(Process process) => _process = process;
 
     public string Output { get { lock (_output) return _output.ToString(); } }
+
+    /// <summary>The end of <see cref="Output"/>: what a failure message shows of a chatty peer.</summary>
+    public string OutputTail(int maxChars = 8000) => TextTail.Of(Output, maxChars);
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
     public int Id => _process.Id;
@@ -64,6 +67,22 @@ public sealed class PeerProcess : IDisposable
         }
         _process.WaitForExit(); // drain the redirected streams
         return _process.ExitCode;
+    }
+
+    /// <summary>Waits for the process to exit; false when it is still running after <paramref name="timeout"/>.</summary>
+    public async Task<bool> TryWaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        _process.WaitForExit(); // drain the redirected streams
+        return true;
     }
 
     /// <summary>Polls <paramref name="ready"/> until it holds; fails the test with the peer's output otherwise.</summary>

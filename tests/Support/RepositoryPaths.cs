@@ -21,7 +21,9 @@ public static class RepositoryPaths
     /// <summary>A fresh directory under the system temp folder, removed by the caller (or left for post-mortem on failure).</summary>
     public static string NewScratchDirectory(string prefix)
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"telephony-{prefix}-{Guid.NewGuid():N}"[..48]);
+        // At most 48 characters: PostgreSQL's socket path must fit in 107 bytes. A short prefix is shorter.
+        var name = $"telephony-{prefix}-{Guid.NewGuid():N}";
+        var dir = Path.Combine(Path.GetTempPath(), name[..Math.Min(48, name.Length)]);
         Directory.CreateDirectory(dir);
         return dir;
     }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Serilog;
 using Telephony.Host.Configuration;
 using Telephony.Host.Logging;
-using Telephony.Host.Telephony;
+using Telephony.Host.Engine;
 
 namespace Telephony.Host.Commands;
 

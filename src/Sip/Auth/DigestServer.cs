@@ -51,7 +51,8 @@ public sealed class DigestServer
         TimeSpan? nonceLifetime = null,
         byte[]? secret = null,
         bool acceptWithoutQop = false,
-        int maxTrackedNonces = 10_000)
+        int maxTrackedNonces = 10_000,
+        IReadOnlyList<DigestAlgorithm>? challengeOrder = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(realm);
         if (secret is { Length: < 16 })
@@ -66,6 +67,7 @@ public sealed class DigestServer
         _secret = (byte[])(secret ?? ProcessSecret).Clone();
         _realmBytes = Encoding.UTF8.GetBytes(realm);
         _acceptWithoutQop = acceptWithoutQop;
+        ChallengeOrder = challengeOrder is { Count: > 0 } order ? order.Distinct().ToArray() : [DigestAlgorithm.Sha256, DigestAlgorithm.Md5];
         _counts = new NonceCountTracker(maxTrackedNonces);
     }
 
@@ -80,12 +82,15 @@ public sealed class DigestServer
     public IReadOnlyList<DigestChallenge> CreateChallenges(bool stale = false)
     {
         var nonce = CreateNonce();
-        return
-        [
-            new DigestChallenge { Realm = Realm, Nonce = nonce, Algorithm = DigestAlgorithm.Sha256, Qop = "auth", Stale = stale },
-            new DigestChallenge { Realm = Realm, Nonce = nonce, Algorithm = DigestAlgorithm.Md5, Qop = "auth", Stale = stale },
-        ];
+        return ChallengeOrder.Select(a => new DigestChallenge { Realm = Realm, Nonce = nonce, Algorithm = a, Qop = "auth", Stale = stale }).ToList();
     }
+
+    /// <summary>
+    /// The algorithms offered, one WWW-Authenticate each, in this order. RFC 8760 puts SHA-256 first; some
+    /// deployed UAs (baresip 1.0's libre, SIPp 3.6) answer only the first challenge and fail on SHA-256, so
+    /// the engine's configuration may put MD5 first. Either algorithm is verified whichever the UA picks.
+    /// </summary>
+    public IReadOnlyList<DigestAlgorithm> ChallengeOrder { get; }
 
     public string CreateNonce()
     {

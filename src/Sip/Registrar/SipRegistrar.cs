@@ -28,7 +28,7 @@ public sealed class SipRegistrar
         _accounts = accounts;
         _time = time;
         _log = log;
-        _digest = new DigestServer(options.Domain, time);
+        _digest = new DigestServer(options.Domain, time, challengeOrder: options.DigestAlgorithms);
         Store = new RegistrationStore(time);
     }
 

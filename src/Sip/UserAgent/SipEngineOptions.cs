@@ -17,6 +17,14 @@ public sealed class SipEngineOptions
     public int MinRegisterExpiresSeconds { get; init; } = 60;
     public int MaxRegisterExpiresSeconds { get; init; } = 7200;
     public int DefaultRegisterExpiresSeconds { get; init; } = 3600;
+    /// <summary>
+    /// Digest challenges offered, one WWW-Authenticate each, in order of preference. MD5 only by default:
+    /// SIPp 3.6 answers only the first challenge, and baresip 1.0 (libre) fails the whole registration with
+    /// ENOSYS as soon as any challenge names SHA-256. Where every phone handles RFC 8760, set
+    /// <c>["SHA-256", "MD5"]</c>; both algorithms are verified whichever is configured.
+    /// </summary>
+    public IReadOnlyList<Telephony.Sip.Auth.DigestAlgorithm> DigestAlgorithms { get; init; } =
+        [Telephony.Sip.Auth.DigestAlgorithm.Md5];
 }
 
 /// <summary>The methods this UAS implements (Allow, §20.5) and the extensions it understands (Supported, §20.37).</summary>

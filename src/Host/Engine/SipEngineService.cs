@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Telephony.Sip.Calls;
 using Telephony.Sip.UserAgent;
 
-namespace Telephony.Host.Telephony;
+namespace Telephony.Host.Engine;
 
 /// <summary>
 /// Runs the SIP engine inside the host. Until media and the IVR land, an inbound call rings for

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Configuration;
+using Telephony.Sip.Auth;
 using Telephony.Sip.Registrar;
 using Telephony.Sip.Transport;
 using Telephony.Sip.UserAgent;
 
-namespace Telephony.Host.Telephony;
+namespace Telephony.Host.Engine;
 
 /// <summary>Reads the <c>Sip</c>, <c>Rtp</c> and <c>Accounts</c> sections into the engine's options, failing with a clear message.</summary>
 public static class SipConfiguration
@@ -34,7 +35,21 @@ public static class SipConfiguration
             UserAgent = sip["UserAgent"] is { Length: > 0 } ua ? ua : "Telephony/0.1",
             SessionExpiresSeconds = Int(sip, "SessionExpiresSeconds", 1800, 90, 86400),
             MinSessionExpiresSeconds = Int(sip, "MinSessionExpiresSeconds", 90, 90, 86400),
+            DigestAlgorithms = ReadDigestAlgorithms(sip),
         };
+    }
+
+    private static IReadOnlyList<DigestAlgorithm> ReadDigestAlgorithms(IConfigurationSection sip)
+    {
+        var list = new List<DigestAlgorithm>();
+        foreach (var entry in sip.GetSection("DigestAlgorithms").GetChildren())
+        {
+            if (string.IsNullOrWhiteSpace(entry.Value)) continue;
+            if (!global::Telephony.Sip.Auth.DigestAlgorithms.TryParse(entry.Value.Trim(), out var algorithm))
+                throw new InvalidOperationException($"Sip:DigestAlgorithms:{entry.Key}: '{entry.Value}' is not MD5 or SHA-256");
+            list.Add(algorithm);
+        }
+        return list.Count > 0 ? list : [DigestAlgorithm.Md5];
     }
 
     public static RtpPortRange ReadRtpPorts(IConfiguration configuration)

@@ -48,6 +48,30 @@ public class UasBehaviourTests
     }
 
     [Test]
+    public void Invite_gets_100_trying_within_200_ms_even_when_the_call_handler_is_slow()
+    {
+        _harness.Policy = async call => { await Task.Delay(1500); call.Ring(); call.Answer(); };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        _peer.Send(Requests.Invite(_peer, Port, NewCallId()));
+        _peer.Expect(100, timeoutMs: 1000);
+        Assert.That(clock.ElapsedMilliseconds, Is.LessThan(200));
+        _peer.Expect(200, timeoutMs: 4000);
+    }
+
+    [Test]
+    public void Retransmitted_invite_is_absorbed_and_gets_the_last_provisional_again()
+    {
+        _harness.Policy = call => { call.Ring(); return Task.CompletedTask; };
+        var invite = Requests.Invite(_peer, Port, NewCallId());
+        _peer.Send(invite);
+        _peer.Expect(180);
+        _peer.Send(invite);
+        _peer.Expect(180);
+        Thread.Sleep(200);
+        lock (_harness.Calls) Assert.That(_harness.Calls, Has.Count.EqualTo(1), "one call, not two");
+    }
+
+    [Test]
     public void Invite_without_sdp_gets_offer_in_200_and_answer_in_ack()
     {
         var callId = NewCallId();

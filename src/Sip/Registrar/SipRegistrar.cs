@@ -42,6 +42,10 @@ public sealed class SipRegistrar
         var authorization = request.Headers[HeaderNames.Authorization];
         if (authorization is null || !DigestCredentials.TryParse(authorization, out var credentials, out _))
             return Challenge(request, stale: false);
+        // RFC 7616 §3.4.6, RFC 2617 §3.2.2.5: the digest-uri must name this request, or a digest captured from
+        // another request could be replayed here. Checked before Verify, so a mismatch spends no nonce-count.
+        if (!NamesRequestUri(credentials!.Uri, request.RequestUri))
+            return SipMessageFactory.CreateResponse(request, 400, "Authorization uri does not match Request-URI");
         var verdict = _digest.Verify(credentials!, request.Method, _accounts.PasswordFor);
         switch (verdict)
         {
@@ -67,6 +71,7 @@ public sealed class SipRegistrar
             return Ok(request, user);
         }
         var parsed = request.Contacts;
+        if (parsed.Count != contacts.Count) return SipMessageFactory.CreateResponse(request, 400, "Bad Contact");
         var changes = new List<(NameAddress Contact, int Expires)>();
         foreach (var contact in parsed)
         {
@@ -136,6 +141,12 @@ public sealed class SipRegistrar
         foreach (var c in _digest.CreateChallenges(stale)) challenge.Headers.Add(HeaderNames.WwwAuthenticate, c.ToHeaderValue());
         return challenge;
     }
+
+    /// <summary>The same URI (§19.1.4 equivalence), or failing a parse, the same text.</summary>
+    private static bool NamesRequestUri(string digestUri, SipUri requestUri) =>
+        SipUri.TryParse(digestUri, out var uri, out _)
+            ? uri!.IsEquivalentTo(requestUri)
+            : string.Equals(digestUri, requestUri.ToString(), StringComparison.Ordinal);
 
     private static int? ParseExpires(string? text) =>
         text is not null && long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? (int)Math.Min(n, int.MaxValue) : null;

@@ -231,14 +231,14 @@ public sealed partial class SipEngine : IAsyncDisposable
         return SendRequest(request, hop);
     }
 
-    internal ClientTransaction SendRequest(SipRequest request, SipEndPoint hop)
+    internal ClientTransaction SendRequest(SipRequest request, SipEndPoint hop, Action<SipResponse>? responseReceived = null)
     {
         var (host, port) = Transport.Advertised(hop.Transport, hop.EndPoint);
         request.Headers.Prepend(HeaderNames.Via, $"SIP/2.0/{hop.ViaTransport} {host}:{port};branch={SipMessageFactory.NewBranch()};rport");
         if (request.Method is SipMethod.Invite or SipMethod.Update or SipMethod.Register or SipMethod.Options && !request.Headers.Contains(HeaderNames.Contact))
             request.Headers.Add(HeaderNames.Contact, ContactFor(hop.Transport, hop.EndPoint));
         request.Headers.Add(HeaderNames.UserAgent, Options.UserAgent);
-        return Transactions.SendRequest(request, hop);
+        return Transactions.SendRequest(request, hop, responseReceived);
     }
 
     /// <summary>Graceful shutdown: new calls get 503, calls in progress a BYE (or 503 before the answer), then the sockets close.</summary>

@@ -323,7 +323,7 @@ public class RegistrarTests
         private readonly string _callId = Guid.NewGuid().ToString("N");
         private uint _cseq;
 
-        public Direct() => Registrar = new SipRegistrar(new SipEngineOptions(), new ConfiguredAccounts(Accounts), Clock, NullLogger.Instance);
+        public Direct() => Registrar = new SipRegistrar(new SipEngineOptions { DigestAlgorithms = [Telephony.Sip.Auth.DigestAlgorithm.Sha256, Telephony.Sip.Auth.DigestAlgorithm.Md5] }, new ConfiguredAccounts(Accounts), Clock, NullLogger.Instance);
 
         public SipResponse Handle(IEnumerable<string>? contacts, string? expires, string? authorization)
         {

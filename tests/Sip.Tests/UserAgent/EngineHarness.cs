@@ -28,7 +28,12 @@ public sealed class EngineHarness : IAsyncDisposable
             ListenPoint.TryParse(text, out var p, out _);
             listen.Add(p);
         }
-        var options = new SipEngineOptions { Transport = new SipTransportOptions { Listen = listen }, MinSessionExpiresSeconds = minSe };
+        // Both digest algorithms, RFC 8760 order: the wire tests cover SHA-256 and MD5 (the product default offers MD5 only).
+        var options = new SipEngineOptions
+        {
+            Transport = new SipTransportOptions { Listen = listen }, MinSessionExpiresSeconds = minSe,
+            DigestAlgorithms = [Telephony.Sip.Auth.DigestAlgorithm.Sha256, Telephony.Sip.Auth.DigestAlgorithm.Md5],
+        };
         Engine = new SipEngine(options, new RtpPortRange(40000, 40999), new ConfiguredAccounts(accounts ?? new Dictionary<string, string> { ["agent1"] = "secret1" }),
             timers: new SipTimerOptions { T1 = t1 ?? TimeSpan.FromMilliseconds(500) });
         Engine.IncomingCall = call => { lock (Calls) Calls.Add(call); return Policy(call); };

@@ -27,7 +27,8 @@ public sealed class SipTransportLayer : ISipSender, IDisposable
     public Action<SipRequest, SipEndPoint>? RequestReceived { get; set; }
     public Action<SipResponse, SipEndPoint>? ResponseReceived { get; set; }
 
-    public IReadOnlyList<ListenPoint> ListenPoints => [.. _udp.Select(u => u.ListenPoint), .. _tcp.Select(t => t.ListenPoint)];
+    /// <summary>The bound listening points (ports resolved), fixed once <see cref="Start"/> has run.</summary>
+    public IReadOnlyList<ListenPoint> ListenPoints { get; private set; } = [];
     public long MessagesReceived => Interlocked.Read(ref _received);
     public long MessagesRejected => Interlocked.Read(ref _rejected);
     public long MessagesDropped => Interlocked.Read(ref _dropped);
@@ -56,6 +57,7 @@ public sealed class SipTransportLayer : ISipSender, IDisposable
                 throw new InvalidOperationException($"Cannot listen on {point}: {e.Message}", e);
             }
         }
+        ListenPoints = [.. _udp.Select(u => u.ListenPoint), .. _tcp.Select(t => t.ListenPoint)];
         foreach (var u in _udp) u.Start(_options.UdpReceivers, (bytes, source, channel) => Receive(bytes.Span, source, m => channel.Send(m, source.EndPoint)));
         foreach (var t in _tcp) t.Start((bytes, connection) => Receive(bytes.Span, connection.Peer, m => connection.Send(m)));
         _sweep = _time.CreateTimer(_ => { foreach (var t in _tcp) t.CloseIdle(); }, null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));

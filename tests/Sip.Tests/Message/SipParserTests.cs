@@ -105,6 +105,15 @@ public class SipParserTests
         Assert.That(SipUri.TryParse(text, out _, out _), Is.False);
 
     [Test]
+    public void An_addr_spec_may_be_followed_by_lws_before_its_parameters()
+    {
+        Assert.That(NameAddress.TryParse("sip:a@b.example ;  tag = 7x", out var value, out var error), Is.True, error);
+        Assert.That(value!.Uri.Host, Is.EqualTo("b.example"));
+        Assert.That(value.Tag, Is.EqualTo("7x"));
+        Assert.That(NameAddress.TryParse("sip:a@b.example x;tag=1", out _, out _), Is.False, "a space inside the addr-spec is still refused");
+    }
+
+    [Test]
     public void Uri_equivalence_follows_rfc3261_19_1_4()
     {
         Assert.That(SipUri.Parse("sip:%61lice@ATLANTA.com;transport=TCP").IsEquivalentTo(SipUri.Parse("sip:alice@AtLanTa.CoM;Transport=tcp")), Is.True);

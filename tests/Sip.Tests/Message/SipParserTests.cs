@@ -114,6 +114,17 @@ public class SipParserTests
     }
 
     [Test]
+    public void The_rfc3261_abnf_three_colon_ipv6_form_is_tolerated_and_written_without_the_extra_colon()
+    {
+        // RFC 5118 §4.10: a receiver may parse 2001:db8:::192.0.2.1, ignoring the extra colon.
+        Assert.That(SipUri.TryParse("sip:user@[2001:db8:::192.0.2.1]:5070", out var uri, out var error), Is.True, error);
+        Assert.That(uri!.Host, Is.EqualTo("[2001:db8::192.0.2.1]"));
+        Assert.That(uri.Port, Is.EqualTo(5070));
+        Assert.That(SipUri.TryParse("sip:[2001:db8:::1]", out _, out _), Is.False, "only before an IPv4 tail");
+        Assert.That(SipUri.TryParse("sip:[2001:db8::::192.0.2.1]", out _, out _), Is.False);
+    }
+
+    [Test]
     public void Uri_equivalence_follows_rfc3261_19_1_4()
     {
         Assert.That(SipUri.Parse("sip:%61lice@ATLANTA.com;transport=TCP").IsEquivalentTo(SipUri.Parse("sip:alice@AtLanTa.CoM;Transport=tcp")), Is.True);

@@ -41,11 +41,14 @@ public sealed class SipParseResult
     /// <summary>The response a UAS sends for this failure (400, or 505 for a bad version).</summary>
     public int ResponseStatus => Error == SipParseError.UnsupportedVersion ? 505 : 400;
 
-    /// <summary>True when the failure is on a request whose Via/From/To/Call-ID/CSeq can be echoed in a response.</summary>
+    /// <summary>
+    /// True when the failure is on a request (not ACK, which is never answered, §17.2.1) with a Via to echo, so a
+    /// response can reach the client. From/To/Call-ID/CSeq are copied when present (§8.2.6.2) but not required:
+    /// RFC 4475 §3.3.1 (insuf) has none of From, To, Call-ID and says the element "Ideally, it will respond with
+    /// a 400 Bad Request error."
+    /// </summary>
     public bool CanAnswer =>
-        !Success && IsRequest && Method != SipMethod.Ack && Headers is { } h &&
-        h.Contains(HeaderNames.Via) && h.Contains(HeaderNames.CallId) && h.Contains(HeaderNames.CSeq) &&
-        h.Contains(HeaderNames.From) && h.Contains(HeaderNames.To);
+        !Success && IsRequest && Method != SipMethod.Ack && Headers is { } h && h.Contains(HeaderNames.Via);
 
     public static SipParseResult Ok(SipMessage message) => new() { Message = message, IsRequest = message is SipRequest };
 

@@ -125,6 +125,19 @@ public class SipParserTests
     }
 
     [Test]
+    public void A_request_without_from_to_and_call_id_is_still_answered_400_when_it_has_a_via()
+    {
+        // RFC 4475 §3.3.1: "Ideally, it will respond with a 400 Bad Request error."
+        var result = SipParser.Parse("INVITE sip:a@b SIP/2.0\r\nCSeq: 1 INVITE\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nContent-Length: 0\r\n\r\n");
+        Assert.That(result.Error, Is.EqualTo(SipParseError.MissingHeader));
+        Assert.That(result.CanAnswer, Is.True);
+        var response = SipMessageFactory.CreateResponse(result.Headers!, result.ResponseStatus, "Bad Request");
+        Assert.That(response.Headers[HeaderNames.CSeq], Is.EqualTo("1 INVITE"));
+        Assert.That(SipParser.Parse("INVITE sip:a@b SIP/2.0\r\nCSeq: 1 INVITE\r\n\r\n").CanAnswer, Is.False, "no Via: nowhere to send it");
+        Assert.That(SipParser.Parse("ACK sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCSeq: 1 ACK\r\n\r\n").CanAnswer, Is.False, "ACK is never answered");
+    }
+
+    [Test]
     public void Uri_equivalence_follows_rfc3261_19_1_4()
     {
         Assert.That(SipUri.Parse("sip:%61lice@ATLANTA.com;transport=TCP").IsEquivalentTo(SipUri.Parse("sip:alice@AtLanTa.CoM;Transport=tcp")), Is.True);

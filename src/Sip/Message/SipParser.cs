@@ -47,7 +47,10 @@ public static class SipParser
         SipParseResult Fail(SipParseError e, string d) => SipParseResult.Fail(e, d, isRequest, method, headers);
 
         if (headerError != SipParseError.None) return Fail(headerError, headerDetail!);
-        if (!sawBlankLine) return Fail(SipParseError.Incomplete, "no empty line after the header fields");
+        // A datagram that stops at the end of a header line has lost only its empty line: still refused (§7: "the
+        // empty line MUST be present"), but after the checks below, so the reason names a worse defect when
+        // there is one (RFC 4475 §3.1.2.15 baddn ends that way). A datagram cut inside a line is refused now.
+        if (!sawBlankLine && pos < data.Length) return Fail(SipParseError.Incomplete, "no empty line after the header fields");
 
         SipMessage message;
         if (isRequest)
@@ -62,6 +65,7 @@ public static class SipParser
         }
 
         if (!SipHeaderValidator.Validate(message, out var invalid, out var why)) return Fail(invalid, why!);
+        if (!sawBlankLine) return Fail(SipParseError.Incomplete, "no empty line after the header fields");
 
         var available = data.Length - pos;
         var declared = headers.Get(HeaderNames.ContentLength);

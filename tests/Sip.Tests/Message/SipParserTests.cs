@@ -138,6 +138,16 @@ public class SipParserTests
     }
 
     [Test]
+    public void A_datagram_missing_only_its_empty_line_is_refused_for_its_worst_defect()
+    {
+        const string head = "OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\n";
+        Assert.That(SipParser.Parse(head + "CSeq: 1 OPTIONS\r\n").Error, Is.EqualTo(SipParseError.Incomplete));
+        var mismatch = SipParser.Parse(head + "CSeq: 1 INVITE\r\n");
+        Assert.That(mismatch.Error, Is.EqualTo(SipParseError.BadHeaderValue), mismatch.ToString());
+        Assert.That(SipParser.Parse(head + "CSeq: 1 INVITE").Error, Is.EqualTo(SipParseError.Incomplete), "cut inside a line");
+    }
+
+    [Test]
     public void Uri_equivalence_follows_rfc3261_19_1_4()
     {
         Assert.That(SipUri.Parse("sip:%61lice@ATLANTA.com;transport=TCP").IsEquivalentTo(SipUri.Parse("sip:alice@AtLanTa.CoM;Transport=tcp")), Is.True);

@@ -37,6 +37,7 @@ public static class SipParser
 
         if (!NextLine(data, ref pos, out var startLine))
             return SipParseResult.Fail(SipParseError.Incomplete, "no end of the start line");
+        if (startLine.IndexOf((byte)'\r') >= 0) return SipParseResult.Fail(SipParseError.BadStartLine, "bare CR in the start line");
 
         var headers = new SipHeaders();
         var headerError = ReadHeaders(data, ref pos, headers, out var headerDetail, out var sawBlankLine);
@@ -94,6 +95,9 @@ public static class SipParser
                 sawBlankLine = true;
                 break;
             }
+            // CR only ends a line (§7.3.1, §25.1: no rule admits a bare CR, not even quoted-pair); copied into a
+            // 400 it would split the response's own header lines.
+            if (line.IndexOf((byte)'\r') >= 0) { detail = "bare CR in a header line"; return SipParseError.BadHeaderLine; }
             if (line[0] is (byte)' ' or (byte)'\t')
             {
                 if (pendingName is null) { detail = "continuation line before any header"; return SipParseError.BadHeaderLine; }

@@ -147,6 +147,20 @@ public class SipParserTests
         Assert.That(SipParser.Parse(head + "CSeq: 1 INVITE").Error, Is.EqualTo(SipParseError.Incomplete), "cut inside a line");
     }
 
+    [TestCase("OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\rInjected: 1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 OPTIONS\r\n\r\n", SipParseError.BadHeaderLine)]
+    [TestCase("OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: \"a\r\" <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 OPTIONS\r\n\r\n", SipParseError.BadHeaderLine)]
+    [TestCase("SIP/2.0 200 OK\rInjected: 1\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 OPTIONS\r\n\r\n", SipParseError.BadStartLine)]
+    public void A_bare_cr_is_refused_so_it_cannot_reach_a_response(string text, SipParseError expected)
+    {
+        var result = SipParser.Parse(text);
+        Assert.That(result.Error, Is.EqualTo(expected), result.ToString());
+        if (result.CanAnswer)
+        {
+            var response = SipSerializer.ToBytes(SipMessageFactory.CreateResponse(result.Headers!, result.ResponseStatus, "Bad Request"));
+            Assert.That(response.Count(b => b == '\r'), Is.EqualTo(response.Count(b => b == '\n')), "every CR of the 400 ends a line");
+        }
+    }
+
     [Test]
     public void Uri_equivalence_follows_rfc3261_19_1_4()
     {

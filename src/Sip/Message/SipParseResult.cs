@@ -52,8 +52,15 @@ public sealed class SipParseResult
 
     public static SipParseResult Ok(SipMessage message) => new() { Message = message, IsRequest = message is SipRequest };
 
+    /// <summary>Longest <see cref="Detail"/> kept: a reason quotes the offending text, which may be a 70 KB header value.</summary>
+    public const int MaxDetailLength = 200;
+
     public static SipParseResult Fail(SipParseError error, string detail, bool isRequest = false, string? method = null, SipHeaders? headers = null) =>
-        new() { Error = error, Detail = detail, IsRequest = isRequest, Method = method, Headers = headers };
+        new()
+        {
+            Error = error, Detail = detail.Length <= MaxDetailLength ? detail : string.Concat(detail.AsSpan(0, MaxDetailLength - 1), "…"),
+            IsRequest = isRequest, Method = method, Headers = headers,
+        };
 
     public override string ToString() => Success ? "ok" : $"{Error}: {Detail}";
 }

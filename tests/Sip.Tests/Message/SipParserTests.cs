@@ -162,6 +162,15 @@ public class SipParserTests
     }
 
     [Test]
+    public void A_reason_quoting_a_huge_value_is_cut_short()
+    {
+        var result = SipParser.Parse($"OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP {new string('h', 70_000)}.;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 OPTIONS\r\n\r\n");
+        Assert.That(result.Error, Is.EqualTo(SipParseError.BadHeaderValue));
+        Assert.That(result.Detail!.Length, Is.LessThanOrEqualTo(SipParseResult.MaxDetailLength));
+        Assert.That(result.Detail, Does.StartWith("Via: "));
+    }
+
+    [Test]
     public void Uri_equivalence_follows_rfc3261_19_1_4()
     {
         Assert.That(SipUri.Parse("sip:%61lice@ATLANTA.com;transport=TCP").IsEquivalentTo(SipUri.Parse("sip:alice@AtLanTa.CoM;Transport=tcp")), Is.True);

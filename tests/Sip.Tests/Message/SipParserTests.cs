@@ -171,6 +171,19 @@ public class SipParserTests
     }
 
     [Test]
+    public void The_top_via_is_the_first_value_of_the_first_via_field()
+    {
+        var vias = string.Concat(Enumerable.Range(0, 500).Select(i => $"Via: SIP/2.0/UDP 10.0.{i / 250}.{i % 250 + 1};branch=z9hG4bKv{i}\r\n"));
+        var text = $"OPTIONS sip:a@b SIP/2.0\r\nVia: , SIP/2.0/TCP first.example;branch=z9hG4bKfirst, SIP/2.0/UDP second.example;branch=z9hG4bK2\r\n{vias}" +
+                   "From: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 OPTIONS\r\n\r\n";
+        var message = SipParser.Parse(text).Message!;
+        Assert.That(message.TopVia!.Host, Is.EqualTo("first.example"));
+        Assert.That(message.Vias, Has.Count.EqualTo(502));
+        Assert.That(message.Headers.GetFirstValue(HeaderNames.CallId), Is.EqualTo("1"));
+        Assert.That(message.Headers.GetFirstValue(HeaderNames.Route), Is.Null);
+    }
+
+    [Test]
     public void Uri_equivalence_follows_rfc3261_19_1_4()
     {
         Assert.That(SipUri.Parse("sip:%61lice@ATLANTA.com;transport=TCP").IsEquivalentTo(SipUri.Parse("sip:alice@AtLanTa.CoM;Transport=tcp")), Is.True);

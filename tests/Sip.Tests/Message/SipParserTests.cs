@@ -62,6 +62,7 @@ public class SipParserTests
     [TestCase("INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP [2001:db8::1;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\n\r\n", SipParseError.BadHeaderValue)]
     [TestCase("INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: \"unterminated <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\n\r\n", SipParseError.BadHeaderValue)]
     [TestCase("INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nMax-Forwards: 300\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\n\r\n", SipParseError.BadHeaderValue)]
+    [TestCase("OPTIONS sip:a@b SIP/2.0\r\nVia: , ,\r\nv:\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 OPTIONS\r\n\r\n", SipParseError.MissingHeader)]
     [TestCase("SIP/2.0 4294967301 Huge\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\n\r\n", SipParseError.BadStatusCode)]
     public void Malformed_messages_are_refused_with_a_reason(string text, SipParseError expected)
     {

@@ -66,7 +66,8 @@ public sealed class NameAddress
         }
         if (s[0] == '"') { error = "quoted display name without <addr-spec>"; return false; }
         var semi = s.IndexOf(';');
-        var spec = semi >= 0 ? s[..semi] : s;
+        // LWS may precede the SEMI of a header parameter (RFC 4475 §3.1.1.1 wsinv: "sip:a@b ;   tag = 1").
+        var spec = SipGrammar.TrimLws(semi >= 0 ? s[..semi] : s);
         if (spec.IndexOfAny(' ', '\t') >= 0) { error = "spaces in an addr-spec (display name without <>?)"; return false; }
         if (spec.IndexOfAny(',', '?') >= 0) { error = "',' or '?' in an addr-spec outside <>"; return false; }
         if (!SipUri.TryParse(spec, out var bare, out error)) return false;

@@ -17,7 +17,10 @@ internal static class SipHeaderValidator
         foreach (var name in Mandatory)
             if (!h.Contains(name)) { error = SipParseError.MissingHeader; detail = $"missing {name}"; return false; }
 
-        foreach (var v in h.GetAll(HeaderNames.Via))
+        var vias = h.GetAll(HeaderNames.Via);
+        // "Via:" fields that are empty or only commas hold no via-parm: the message has no Via at all (§20.42 needs 1).
+        if (vias.Count == 0) { error = SipParseError.MissingHeader; detail = "Via has no value"; return false; }
+        foreach (var v in vias)
             if (!ViaHeader.TryParse(v, out _, out var e)) { detail = $"Via: {e}"; return false; }
 
         foreach (var name in (string[])[HeaderNames.From, HeaderNames.To, HeaderNames.CallId, HeaderNames.CSeq, HeaderNames.MaxForwards, HeaderNames.ContentLength])

@@ -49,6 +49,22 @@ public sealed class SipHeaders : IEnumerable<SipHeader>
         return values;
     }
 
+    /// <summary>The first element of <paramref name="name"/> (of its first field, split at the first top-level comma for a list header), or null.</summary>
+    public string? GetFirstValue(string name)
+    {
+        var canonical = HeaderNames.Canonical(name);
+        var list = HeaderNames.IsListValued(canonical);
+        var values = new List<string>(1);
+        foreach (var f in _fields)
+        {
+            if (!string.Equals(f.Name, canonical, StringComparison.OrdinalIgnoreCase)) continue;
+            if (!list) return f.Value;
+            SplitList(f.Value, values, max: 1);
+            if (values.Count > 0) return values[0];
+        }
+        return null;
+    }
+
     public void Add(string name, string value) => _fields.Add(new SipHeader(HeaderNames.Canonical(name), value));
 
     /// <summary>Adds a field before every other one (a proxy or UAC prepends its Via, §16.6 step 8).</summary>
@@ -89,8 +105,11 @@ public sealed class SipHeaders : IEnumerable<SipHeader>
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>Splits <c>a, "b,c" &lt;sip:d,e&gt;, f</c> at the top-level commas (§7.3.1, §25.1 quoted-string).</summary>
-    public static void SplitList(string value, List<string> into)
+    public static void SplitList(string value, List<string> into) => SplitList(value, into, int.MaxValue);
+
+    private static void SplitList(string value, List<string> into, int max)
     {
+        var limit = (long)into.Count + max;
         int depthAngle = 0, depthParen = 0, start = 0;
         var quoted = false;
         for (var i = 0; i < value.Length; i++)
@@ -111,6 +130,7 @@ public sealed class SipHeaders : IEnumerable<SipHeader>
                 case ')': if (depthParen > 0) depthParen--; break;
                 case ',' when depthAngle == 0 && depthParen == 0:
                     AddTrimmed(value, start, i, into);
+                    if (into.Count >= limit) return;
                     start = i + 1;
                     break;
             }

@@ -30,14 +30,9 @@ public abstract class SipMessage
         }
     }
 
-    public ViaHeader? TopVia
-    {
-        get
-        {
-            var all = Headers.GetAll(HeaderNames.Via);
-            return all.Count > 0 && ViaHeader.TryParse(all[0], out var via, out _) ? via : null;
-        }
-    }
+    /// <summary>The topmost Via value; only the first one is split off, so a message with 500 Via values costs no more.</summary>
+    public ViaHeader? TopVia =>
+        Headers.GetFirstValue(HeaderNames.Via) is { } first && ViaHeader.TryParse(first, out var via, out _) ? via : null;
 
     /// <summary>Contact values (name-addr list); empty for "*" or none.</summary>
     public List<NameAddress> Contacts

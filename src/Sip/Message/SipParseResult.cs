@@ -41,16 +41,26 @@ public sealed class SipParseResult
     /// <summary>The response a UAS sends for this failure (400, or 505 for a bad version).</summary>
     public int ResponseStatus => Error == SipParseError.UnsupportedVersion ? 505 : 400;
 
-    /// <summary>True when the failure is on a request whose Via/From/To/Call-ID/CSeq can be echoed in a response.</summary>
+    /// <summary>
+    /// True when the failure is on a request (not ACK, which is never answered, §17.2.1) with a Via to echo, so a
+    /// response can reach the client. From/To/Call-ID/CSeq are copied when present (§8.2.6.2) but not required:
+    /// RFC 4475 §3.3.1 (insuf) has none of From, To, Call-ID and says the element "Ideally, it will respond with
+    /// a 400 Bad Request error."
+    /// </summary>
     public bool CanAnswer =>
-        !Success && IsRequest && Method != SipMethod.Ack && Headers is { } h &&
-        h.Contains(HeaderNames.Via) && h.Contains(HeaderNames.CallId) && h.Contains(HeaderNames.CSeq) &&
-        h.Contains(HeaderNames.From) && h.Contains(HeaderNames.To);
+        !Success && IsRequest && Method != SipMethod.Ack && Headers is { } h && h.Contains(HeaderNames.Via);
 
     public static SipParseResult Ok(SipMessage message) => new() { Message = message, IsRequest = message is SipRequest };
 
+    /// <summary>Longest <see cref="Detail"/> kept: a reason quotes the offending text, which may be a 70 KB header value.</summary>
+    public const int MaxDetailLength = 200;
+
     public static SipParseResult Fail(SipParseError error, string detail, bool isRequest = false, string? method = null, SipHeaders? headers = null) =>
-        new() { Error = error, Detail = detail, IsRequest = isRequest, Method = method, Headers = headers };
+        new()
+        {
+            Error = error, Detail = detail.Length <= MaxDetailLength ? detail : string.Concat(detail.AsSpan(0, MaxDetailLength - 1), "…"),
+            IsRequest = isRequest, Method = method, Headers = headers,
+        };
 
     public override string ToString() => Success ? "ok" : $"{Error}: {Detail}";
 }

@@ -37,6 +37,7 @@ public static class SipParser
 
         if (!NextLine(data, ref pos, out var startLine))
             return SipParseResult.Fail(SipParseError.Incomplete, "no end of the start line");
+        if (startLine.IndexOf((byte)'\r') >= 0) return SipParseResult.Fail(SipParseError.BadStartLine, "bare CR in the start line");
 
         var headers = new SipHeaders();
         var headerError = ReadHeaders(data, ref pos, headers, out var headerDetail, out var sawBlankLine);
@@ -47,7 +48,10 @@ public static class SipParser
         SipParseResult Fail(SipParseError e, string d) => SipParseResult.Fail(e, d, isRequest, method, headers);
 
         if (headerError != SipParseError.None) return Fail(headerError, headerDetail!);
-        if (!sawBlankLine) return Fail(SipParseError.Incomplete, "no empty line after the header fields");
+        // A datagram that stops at the end of a header line has lost only its empty line: still refused (§7: "the
+        // empty line MUST be present"), but after the checks below, so the reason names a worse defect when
+        // there is one (RFC 4475 §3.1.2.15 baddn ends that way). A datagram cut inside a line is refused now.
+        if (!sawBlankLine && pos < data.Length) return Fail(SipParseError.Incomplete, "no empty line after the header fields");
 
         SipMessage message;
         if (isRequest)
@@ -62,6 +66,7 @@ public static class SipParser
         }
 
         if (!SipHeaderValidator.Validate(message, out var invalid, out var why)) return Fail(invalid, why!);
+        if (!sawBlankLine) return Fail(SipParseError.Incomplete, "no empty line after the header fields");
 
         var available = data.Length - pos;
         var declared = headers.Get(HeaderNames.ContentLength);
@@ -90,6 +95,9 @@ public static class SipParser
                 sawBlankLine = true;
                 break;
             }
+            // CR only ends a line (§7.3.1, §25.1: no rule admits a bare CR, not even quoted-pair); copied into a
+            // 400 it would split the response's own header lines.
+            if (line.IndexOf((byte)'\r') >= 0) { detail = "bare CR in a header line"; return SipParseError.BadHeaderLine; }
             if (line[0] is (byte)' ' or (byte)'\t')
             {
                 if (pendingName is null) { detail = "continuation line before any header"; return SipParseError.BadHeaderLine; }

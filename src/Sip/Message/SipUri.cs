@@ -115,9 +115,10 @@ public sealed class SipUri
             var close = s.IndexOf(']');
             if (close < 0) { error = "IPv6 reference without ']'"; return false; }
             var literal = s[1..close];
-            if (!IPAddress.TryParse(literal, out var ip) || ip.AddressFamily != AddressFamily.InterNetworkV6 || literal.Contains('%'))
+            var canonical = TolerateAbnfBug(literal);
+            if (!IPAddress.TryParse(canonical, out var ip) || ip.AddressFamily != AddressFamily.InterNetworkV6 || literal.Contains('%'))
             { error = $"bad IPv6 address '{literal}'"; return false; }
-            host = s[..(close + 1)].ToString();
+            host = canonical.Length == literal.Length ? s[..(close + 1)].ToString() : $"[{canonical}]";
             var after = s[(close + 1)..];
             if (!after.IsEmpty)
             {
@@ -142,6 +143,18 @@ public sealed class SipUri
         }
         error = null;
         return true;
+    }
+
+    /// <summary>
+    /// RFC 5118 §4.10: the IPv6reference ABNF of RFC 3261 (fixed by RFC 5954) admits an extra colon before an
+    /// IPv4 tail (<c>2001:db8:::192.0.2.1</c>). A receiver "may exhibit robustness by successfully parsing the
+    /// IPv6 reference (it can choose to ignore the extra colon ...)": the host is kept without it.
+    /// </summary>
+    private static ReadOnlySpan<char> TolerateAbnfBug(ReadOnlySpan<char> literal)
+    {
+        var triple = literal.IndexOf(":::");
+        if (triple < 0 || literal[(triple + 3)..].IndexOf(':') >= 0 || literal[(triple + 3)..].Count('.') != 3) return literal;
+        return string.Concat(literal[..(triple + 2)], literal[(triple + 3)..]);
     }
 
     /// <summary>hostname = *( domainlabel "." ) toplabel [ "." ], or an IPv4 address (dotted digits).</summary>

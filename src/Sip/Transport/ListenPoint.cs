@@ -35,6 +35,17 @@ public sealed class SipTransportOptions
     public int MaxMessageBytes { get; init; } = 65535;
     public int MaxTcpConnectionsPerSource { get; init; } = 64;
     public TimeSpan TcpIdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// Longest a TCP connection may hold an incomplete message (headers without their empty line, or a body short
+    /// of its Content-Length) before it is closed: a peer that trickles bytes, or stops mid-message, would otherwise
+    /// keep the connection and its buffer for the whole idle timeout (Kamailio's tcp_msg_read_timeout is the same idea).
+    /// </summary>
+    public TimeSpan TcpMessageTimeout { get; init; } = TimeSpan.FromSeconds(20);
+    /// <summary>
+    /// Longest one TCP send may block on a peer that does not read; then the connection closes. Sends are
+    /// synchronous on the caller's thread (a receive loop or a timer), which must not wait forever.
+    /// </summary>
+    public TimeSpan TcpSendTimeout { get; init; } = TimeSpan.FromSeconds(3);
     /// <summary>UDP receive loops per socket; each parses and dispatches inline.</summary>
     public int UdpReceivers { get; init; } = Math.Max(2, Environment.ProcessorCount);
 }

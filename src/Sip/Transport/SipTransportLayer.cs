@@ -103,7 +103,7 @@ public sealed class SipTransportLayer : ISipSender, IDisposable
     /// </summary>
     private static void StampVia(SipRequest request, SipEndPoint source)
     {
-        var via = request.TopVia!;
+        if (request.TopVia is not { } via) return; // the parser lets no such request through; the transaction layer drops it
         var sourceHost = source.EndPoint.Address.IsIPv4MappedToIPv6 ? source.EndPoint.Address.MapToIPv4() : source.EndPoint.Address;
         var sentByMatches = IPAddress.TryParse(via.Host.Trim('[', ']'), out var sentBy) && sentBy.Equals(sourceHost);
         var fillRport = via.HasRport && via.Rport is null;

@@ -62,7 +62,7 @@ internal sealed class TcpChannel : IDisposable
                 socket.Dispose();
                 continue;
             }
-            Adopt(new TcpConnection(socket, _options.MaxMessageBytes, _log, Now()));
+            Adopt(new TcpConnection(socket, _options.MaxMessageBytes, _options.TcpSendTimeout, _log, Now()));
         }
     }
 
@@ -116,17 +116,27 @@ internal sealed class TcpChannel : IDisposable
             Release(destination.Address);
             return null;
         }
-        var connection = new TcpConnection(socket, _options.MaxMessageBytes, _log, Now());
+        var connection = new TcpConnection(socket, _options.MaxMessageBytes, _options.TcpSendTimeout, _log, Now());
         Adopt(connection);
         return connection;
     }
 
-    /// <summary>Closes connections idle for longer than the configured timeout (called by the layer's sweep).</summary>
+    /// <summary>
+    /// Closes connections idle for longer than the idle timeout, and those holding an incomplete message for longer
+    /// than the message timeout (called by the layer's sweep).
+    /// </summary>
     public void CloseIdle()
     {
         var limit = _options.TcpIdleTimeout;
         foreach (var c in _connections.Values)
+        {
             if (_time.GetElapsedTime(c.LastActivityTicks) > limit) c.Close("idle");
+            else if (c.PartialSinceTicks is var since and not 0 && _time.GetElapsedTime(since) > _options.TcpMessageTimeout)
+            {
+                _log.LogWarning("Closing TCP connection from {Remote}: a message incomplete for over {Timeout}", c.Remote, _options.TcpMessageTimeout);
+                c.Close("incomplete message timeout");
+            }
+        }
     }
 
     public void Dispose()

@@ -18,17 +18,21 @@ internal sealed class TcpConnection : IDisposable
     private readonly Lock _sendGate = new();
     private readonly CancellationTokenSource _stop = new();
     private int _closed;
+    private long _partialSince;
 
     public IPEndPoint Remote { get; }
     public IPEndPoint Local { get; }
     public long LastActivityTicks { get; private set; }
+    /// <summary>When the first byte of the incomplete message now buffered arrived, or 0 when none is buffered.</summary>
+    public long PartialSinceTicks => Volatile.Read(ref _partialSince);
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
     public event Action<TcpConnection>? Closed;
 
-    public TcpConnection(Socket socket, int maxBytes, ILogger log, long nowTicks)
+    public TcpConnection(Socket socket, int maxBytes, TimeSpan sendTimeout, ILogger log, long nowTicks)
     {
         _socket = socket;
         _socket.NoDelay = true;
+        _socket.SendTimeout = (int)Math.Clamp(sendTimeout.TotalMilliseconds, 1, int.MaxValue);
         _maxBytes = maxBytes;
         _log = log;
         Remote = (IPEndPoint)socket.RemoteEndPoint!;
@@ -55,7 +59,8 @@ internal sealed class TcpConnection : IDisposable
                 var n = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, _stop.Token);
                 if (n == 0) break;
                 filled += n;
-                LastActivityTicks = now();
+                var received = now();
+                LastActivityTicks = received;
                 var offset = 0;
                 while (true)
                 {
@@ -77,6 +82,9 @@ internal sealed class TcpConnection : IDisposable
                     onMessage(buffer.AsMemory(offset + skip, length), this);
                     offset += skip + length;
                 }
+                // The bytes left over start a message: it began in this read if anything before it was consumed.
+                if (filled == offset) Volatile.Write(ref _partialSince, 0);
+                else if (offset > 0 || PartialSinceTicks == 0) Volatile.Write(ref _partialSince, received);
                 if (offset > 0)
                 {
                     Buffer.BlockCopy(buffer, offset, buffer, 0, filled - offset);
@@ -116,7 +124,13 @@ internal sealed class TcpConnection : IDisposable
             }
             return true;
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (SocketException e)
+        {
+            // TimedOut: the peer has not read for TcpSendTimeout (its window and our buffer are full).
+            Close($"send failed ({e.SocketErrorCode})");
+            return false;
+        }
+        catch (ObjectDisposedException)
         {
             Close("send failed");
             return false;

@@ -62,6 +62,7 @@ public class SipParserTests
     [TestCase("INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP [2001:db8::1;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\n\r\n", SipParseError.BadHeaderValue)]
     [TestCase("INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: \"unterminated <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\n\r\n", SipParseError.BadHeaderValue)]
     [TestCase("INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nMax-Forwards: 300\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\n\r\n", SipParseError.BadHeaderValue)]
+    [TestCase("OPTIONS sip:a@b SIP/2.0\r\nVia: , ,\r\nv:\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 OPTIONS\r\n\r\n", SipParseError.MissingHeader)]
     [TestCase("SIP/2.0 4294967301 Huge\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\n\r\n", SipParseError.BadStatusCode)]
     public void Malformed_messages_are_refused_with_a_reason(string text, SipParseError expected)
     {
@@ -103,6 +104,85 @@ public class SipParserTests
     [TestCase("sip:us%zzer@host")]
     public void Bad_sip_uris_are_refused(string text) =>
         Assert.That(SipUri.TryParse(text, out _, out _), Is.False);
+
+    [Test]
+    public void An_addr_spec_may_be_followed_by_lws_before_its_parameters()
+    {
+        Assert.That(NameAddress.TryParse("sip:a@b.example ;  tag = 7x", out var value, out var error), Is.True, error);
+        Assert.That(value!.Uri.Host, Is.EqualTo("b.example"));
+        Assert.That(value.Tag, Is.EqualTo("7x"));
+        Assert.That(NameAddress.TryParse("sip:a@b.example x;tag=1", out _, out _), Is.False, "a space inside the addr-spec is still refused");
+    }
+
+    [Test]
+    public void The_rfc3261_abnf_three_colon_ipv6_form_is_tolerated_and_written_without_the_extra_colon()
+    {
+        // RFC 5118 §4.10: a receiver may parse 2001:db8:::192.0.2.1, ignoring the extra colon.
+        Assert.That(SipUri.TryParse("sip:user@[2001:db8:::192.0.2.1]:5070", out var uri, out var error), Is.True, error);
+        Assert.That(uri!.Host, Is.EqualTo("[2001:db8::192.0.2.1]"));
+        Assert.That(uri.Port, Is.EqualTo(5070));
+        Assert.That(SipUri.TryParse("sip:[2001:db8:::1]", out _, out _), Is.False, "only before an IPv4 tail");
+        Assert.That(SipUri.TryParse("sip:[2001:db8::::192.0.2.1]", out _, out _), Is.False);
+    }
+
+    [Test]
+    public void A_request_without_from_to_and_call_id_is_still_answered_400_when_it_has_a_via()
+    {
+        // RFC 4475 §3.3.1: "Ideally, it will respond with a 400 Bad Request error."
+        var result = SipParser.Parse("INVITE sip:a@b SIP/2.0\r\nCSeq: 1 INVITE\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nContent-Length: 0\r\n\r\n");
+        Assert.That(result.Error, Is.EqualTo(SipParseError.MissingHeader));
+        Assert.That(result.CanAnswer, Is.True);
+        var response = SipMessageFactory.CreateResponse(result.Headers!, result.ResponseStatus, "Bad Request");
+        Assert.That(response.Headers[HeaderNames.CSeq], Is.EqualTo("1 INVITE"));
+        Assert.That(SipParser.Parse("INVITE sip:a@b SIP/2.0\r\nCSeq: 1 INVITE\r\n\r\n").CanAnswer, Is.False, "no Via: nowhere to send it");
+        Assert.That(SipParser.Parse("ACK sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCSeq: 1 ACK\r\n\r\n").CanAnswer, Is.False, "ACK is never answered");
+    }
+
+    [Test]
+    public void A_datagram_missing_only_its_empty_line_is_refused_for_its_worst_defect()
+    {
+        const string head = "OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\n";
+        Assert.That(SipParser.Parse(head + "CSeq: 1 OPTIONS\r\n").Error, Is.EqualTo(SipParseError.Incomplete));
+        var mismatch = SipParser.Parse(head + "CSeq: 1 INVITE\r\n");
+        Assert.That(mismatch.Error, Is.EqualTo(SipParseError.BadHeaderValue), mismatch.ToString());
+        Assert.That(SipParser.Parse(head + "CSeq: 1 INVITE").Error, Is.EqualTo(SipParseError.Incomplete), "cut inside a line");
+    }
+
+    [TestCase("OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\rInjected: 1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 OPTIONS\r\n\r\n", SipParseError.BadHeaderLine)]
+    [TestCase("OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: \"a\r\" <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 OPTIONS\r\n\r\n", SipParseError.BadHeaderLine)]
+    [TestCase("SIP/2.0 200 OK\rInjected: 1\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 OPTIONS\r\n\r\n", SipParseError.BadStartLine)]
+    public void A_bare_cr_is_refused_so_it_cannot_reach_a_response(string text, SipParseError expected)
+    {
+        var result = SipParser.Parse(text);
+        Assert.That(result.Error, Is.EqualTo(expected), result.ToString());
+        if (result.CanAnswer)
+        {
+            var response = SipSerializer.ToBytes(SipMessageFactory.CreateResponse(result.Headers!, result.ResponseStatus, "Bad Request"));
+            Assert.That(response.Count(b => b == '\r'), Is.EqualTo(response.Count(b => b == '\n')), "every CR of the 400 ends a line");
+        }
+    }
+
+    [Test]
+    public void A_reason_quoting_a_huge_value_is_cut_short()
+    {
+        var result = SipParser.Parse($"OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP {new string('h', 70_000)}.;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 OPTIONS\r\n\r\n");
+        Assert.That(result.Error, Is.EqualTo(SipParseError.BadHeaderValue));
+        Assert.That(result.Detail!.Length, Is.LessThanOrEqualTo(SipParseResult.MaxDetailLength));
+        Assert.That(result.Detail, Does.StartWith("Via: "));
+    }
+
+    [Test]
+    public void The_top_via_is_the_first_value_of_the_first_via_field()
+    {
+        var vias = string.Concat(Enumerable.Range(0, 500).Select(i => $"Via: SIP/2.0/UDP 10.0.{i / 250}.{i % 250 + 1};branch=z9hG4bKv{i}\r\n"));
+        var text = $"OPTIONS sip:a@b SIP/2.0\r\nVia: , SIP/2.0/TCP first.example;branch=z9hG4bKfirst, SIP/2.0/UDP second.example;branch=z9hG4bK2\r\n{vias}" +
+                   "From: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: 1\r\nCSeq: 1 OPTIONS\r\n\r\n";
+        var message = SipParser.Parse(text).Message!;
+        Assert.That(message.TopVia!.Host, Is.EqualTo("first.example"));
+        Assert.That(message.Vias, Has.Count.EqualTo(502));
+        Assert.That(message.Headers.GetFirstValue(HeaderNames.CallId), Is.EqualTo("1"));
+        Assert.That(message.Headers.GetFirstValue(HeaderNames.Route), Is.Null);
+    }
 
     [Test]
     public void Uri_equivalence_follows_rfc3261_19_1_4()

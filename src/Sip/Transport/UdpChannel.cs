@@ -20,6 +20,9 @@ internal sealed class UdpChannel : IDisposable
 
     public ListenPoint ListenPoint { get; }
 
+    /// <summary>Datagrams a receive loop handles before it lets other queued work run.</summary>
+    internal const int YieldEvery = 16;
+
     public UdpChannel(ListenPoint listen, int maxBytes, ILogger log)
     {
         _log = log;
@@ -43,8 +46,13 @@ internal sealed class UdpChannel : IDisposable
     {
         var buffer = new byte[65536];
         EndPoint any = new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var handled = 0;
         while (!_stop.IsCancellationRequested)
         {
+            // Under a flood every receive completes at once and this loop would keep its pool thread for good; the
+            // TCP receive loops, the timer callbacks (retransmissions, Timer H/J) and the call handlers queued behind
+            // it waited seconds for the pool to grow. Going to the back of the queue now and then lets them run.
+            if (++handled % YieldEvery == 0) await Task.Yield();
             SocketReceiveFromResult received;
             try
             {

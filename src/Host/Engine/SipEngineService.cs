@@ -36,8 +36,6 @@ public sealed class SipEngineService : IHostedService, IAsyncDisposable
             if (ended == call.Completion) return;
         }
         call.Answer();
-        call.Ended += (c, reason) => _log.LogInformation("Call {CallId} from {Caller} lasted {Seconds:F1} s, ended: {Reason}",
-            c.CallId, c.Caller, ((c.EndedAt ?? c.CreatedAt) - (c.AnsweredAt ?? c.CreatedAt)).TotalSeconds, reason);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)

@@ -65,10 +65,21 @@ public sealed class SipHeaders : IEnumerable<SipHeader>
         return null;
     }
 
-    public void Add(string name, string value) => _fields.Add(new SipHeader(HeaderNames.Canonical(name), value));
+    /// <summary>Rises with every change, so parsed views of a header (<see cref="SipMessage.TopVia"/>...) can be cached.</summary>
+    public int Version { get; private set; }
+
+    public void Add(string name, string value)
+    {
+        _fields.Add(new SipHeader(HeaderNames.Canonical(name), value));
+        Version++;
+    }
 
     /// <summary>Adds a field before every other one (a proxy or UAC prepends its Via, §16.6 step 8).</summary>
-    public void Prepend(string name, string value) => _fields.Insert(0, new SipHeader(HeaderNames.Canonical(name), value));
+    public void Prepend(string name, string value)
+    {
+        _fields.Insert(0, new SipHeader(HeaderNames.Canonical(name), value));
+        Version++;
+    }
 
     /// <summary>Replaces every field named <paramref name="name"/> by one with <paramref name="value"/>, at the first one's place.</summary>
     public void Set(string name, string value)
@@ -78,11 +89,13 @@ public sealed class SipHeaders : IEnumerable<SipHeader>
         Remove(canonical);
         if (at < 0 || at > _fields.Count) _fields.Add(new SipHeader(canonical, value));
         else _fields.Insert(at, new SipHeader(canonical, value));
+        Version++;
     }
 
     public int Remove(string name)
     {
         var canonical = HeaderNames.Canonical(name);
+        Version++;
         return _fields.RemoveAll(f => string.Equals(f.Name, canonical, StringComparison.OrdinalIgnoreCase));
     }
 
@@ -95,6 +108,7 @@ public sealed class SipHeaders : IEnumerable<SipHeader>
         var parts = new List<string>();
         SplitList(_fields[at].Value, parts);
         _fields.RemoveAt(at);
+        Version++;
         if (parts.Count > 1) _fields.Insert(at, new SipHeader(canonical, string.Join(", ", parts.Skip(1))));
         return true;
     }

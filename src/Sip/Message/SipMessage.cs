@@ -12,11 +12,31 @@ public abstract class SipMessage
 
     public string? CallId => Headers.Get(HeaderNames.CallId);
 
-    public CSeqHeader CSeq =>
-        CSeqHeader.TryParse(Headers.Get(HeaderNames.CSeq) ?? "", out var c, out _) ? c : default;
+    // Parsed views of the headers every layer reads, cached until the headers change (SipHeaders.Version).
+    // One immutable snapshot swapped whole, so readers on other threads never see half of one.
+    private sealed record ParsedView(int Version, CSeqHeader CSeq, NameAddress? From, NameAddress? To, ViaHeader? TopVia);
+    private ParsedView? _view;
 
-    public NameAddress? From => ParseAddress(HeaderNames.From);
-    public NameAddress? To => ParseAddress(HeaderNames.To);
+    private ParsedView View
+    {
+        get
+        {
+            var view = Volatile.Read(ref _view);
+            if (view is not null && view.Version == Headers.Version) return view;
+            view = new ParsedView(
+                Headers.Version,
+                CSeqHeader.TryParse(Headers.Get(HeaderNames.CSeq) ?? "", out var c, out _) ? c : default,
+                ParseAddress(HeaderNames.From),
+                ParseAddress(HeaderNames.To),
+                Headers.GetFirstValue(HeaderNames.Via) is { } first && ViaHeader.TryParse(first, out var via, out _) ? via : null);
+            Volatile.Write(ref _view, view);
+            return view;
+        }
+    }
+
+    public CSeqHeader CSeq => View.CSeq;
+    public NameAddress? From => View.From;
+    public NameAddress? To => View.To;
 
     /// <summary>All Via values, topmost first (§8.1.1.7, §18.2.1).</summary>
     public List<ViaHeader> Vias
@@ -31,8 +51,7 @@ public abstract class SipMessage
     }
 
     /// <summary>The topmost Via value; only the first one is split off, so a message with 500 Via values costs no more.</summary>
-    public ViaHeader? TopVia =>
-        Headers.GetFirstValue(HeaderNames.Via) is { } first && ViaHeader.TryParse(first, out var via, out _) ? via : null;
+    public ViaHeader? TopVia => View.TopVia;
 
     /// <summary>Contact values (name-addr list); empty for "*" or none.</summary>
     public List<NameAddress> Contacts

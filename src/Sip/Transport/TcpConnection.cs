@@ -104,7 +104,7 @@ internal sealed class TcpConnection : IDisposable
 
     public bool Send(SipMessage message)
     {
-        var writer = new ArrayBufferWriter<byte>(1024);
+        var writer = SendBuffer.Rent();
         SipSerializer.Write(message, writer);
         return SendRaw(writer.WrittenSpan);
     }

@@ -98,7 +98,7 @@ internal sealed class UdpChannel : IDisposable
 
     public bool Send(SipMessage message, IPEndPoint destination)
     {
-        var writer = new ArrayBufferWriter<byte>(1024);
+        var writer = SendBuffer.Rent();
         SipSerializer.Write(message, writer);
         try
         {

@@ -70,7 +70,7 @@ internal sealed class InboundInviteSession : ICallControl
             _phase = Phase.AwaitingAck;
             Start2xxRetransmission(ok, _invite.Request.CSeq.Number);
         }
-        Log.LogInformation("Answered call {CallId} from {Caller}", Call.CallId, Call.Caller);
+        Log.LogDebug("Answered call {CallId} from {Caller}", Call.CallId, Call.Caller);
     }
 
     public void Reject(int statusCode, string? reason)
@@ -359,7 +359,8 @@ internal sealed class InboundInviteSession : ICallControl
         _media.Release();
         _engine.Forget(this);
         if (Call.SetEnded(reason, _engine.Time.GetUtcNow()))
-            Log.LogInformation("Call {CallId} from {Caller} ended: {Reason}", Call.CallId, Call.Caller, reason);
+            Log.LogInformation("Call {CallId} from {Caller} ended: {Reason} after {Seconds:F1} s answered",
+                Call.CallId, Call.Caller, reason, Call.AnsweredAt is { } at ? (Call.EndedAt!.Value - at).TotalSeconds : 0);
     }
 
     /// <summary>The INVITE transaction timed out or failed before an answer (no ACK for our non-2xx is harmless).</summary>

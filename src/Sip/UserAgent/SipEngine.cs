@@ -34,7 +34,10 @@ public sealed partial class SipEngine : IAsyncDisposable
     internal ISipSender Sender => Transport;
     public SipRegistrar? Registrar { get; }
 
-    /// <summary>Called for every new inbound call (on the thread pool): ring, answer, reject or hang up.</summary>
+    /// <summary>
+    /// Called for every new inbound call, on the thread that received the INVITE: ring, answer, reject or hang
+    /// up. It must not block: anything slow is awaited (the returned task may run on).
+    /// </summary>
     public Func<SipCall, Task>? IncomingCall { get; set; }
 
     public IEnumerable<SipCall> ActiveCalls => _inbound.Values.Select(s => s.Call).Concat(_outbound.Values.Select(s => s.Call)).Distinct();
@@ -150,15 +153,20 @@ public sealed partial class SipEngine : IAsyncDisposable
             session.Reject(480, "No Handler");
             return;
         }
-        _ = Task.Run(async () =>
-        {
-            try { await handler(call); }
-            catch (Exception e)
+        // Called inline on the receive thread: the handler must not block (it awaits), so a burst of calls
+        // is not handed to the thread pool one by one.
+        Task running;
+        try { running = handler(call); }
+        catch (Exception e) { running = Task.FromException(e); }
+        if (!running.IsCompletedSuccessfully)
+            running.ContinueWith(t =>
             {
-                Log.LogError(e, "Call handler failed for {CallId}", call.CallId);
-                session.Hangup(CallEndReason.LocalHangup);
-            }
-        });
+                if (t.IsFaulted)
+                {
+                    Log.LogError(t.Exception, "Call handler failed for {CallId}", call.CallId);
+                    session.Hangup(CallEndReason.LocalHangup);
+                }
+            }, TaskScheduler.Default);
     }
 
     private void OnCancel(ServerTransaction cancel)

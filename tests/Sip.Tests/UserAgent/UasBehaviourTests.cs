@@ -30,7 +30,7 @@ public class UasBehaviourTests
     {
         var callId = NewCallId();
         _peer.Send(Requests.Invite(_peer, Port, callId));
-        _peer.Expect(100);
+        // The handler rings at once, so the 180 stands in for the 100 (§17.2.1: 100 only if no provisional within 200 ms).
         var ringing = _peer.Expect(180);
         var ok = _peer.Expect(200);
         Assert.That(ringing.To!.Tag, Is.Not.Null.And.EqualTo(ok.To!.Tag), "18x and 2xx carry the same To tag");

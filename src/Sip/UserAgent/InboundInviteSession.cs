@@ -359,8 +359,9 @@ internal sealed class InboundInviteSession : ICallControl
         _media.Release();
         _engine.Forget(this);
         if (Call.SetEnded(reason, _engine.Time.GetUtcNow()))
-            Log.LogInformation("Call {CallId} from {Caller} ended: {Reason} after {Seconds:F1} s answered",
-                Call.CallId, Call.Caller, reason, Call.AnsweredAt is { } at ? (Call.EndedAt!.Value - at).TotalSeconds : 0);
+            // The one call-log line per call (the start is at Debug): who, to whom, over what, how it ended.
+            Log.LogInformation("Call {CallId} from {Caller} to {Callee} over {Transport} ended: {Reason} after {Seconds:F1} s answered",
+                Call.CallId, Call.Caller, Call.Callee, Call.Remote.ToString(), reason, Call.AnsweredAt is { } at ? (Call.EndedAt!.Value - at).TotalSeconds : 0);
     }
 
     /// <summary>The INVITE transaction timed out or failed before an answer (no ACK for our non-2xx is harmless).</summary>

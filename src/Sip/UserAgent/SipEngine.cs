@@ -146,7 +146,7 @@ public sealed partial class SipEngine : IAsyncDisposable
         _byInvite[tx] = session;
         tx.Failed += (_, failure) => session.OnInviteFailed(failure);
         tx.Terminated += t => _byInvite.TryRemove(t, out _);
-        Log.LogInformation("Incoming call {CallId} from {Caller} to {Callee} over {Transport}", call.CallId, call.Caller, call.Callee, tx.Remote.ToString());
+        Log.LogDebug("Incoming call {CallId} from {Caller} to {Callee} over {Transport}", call.CallId, call.Caller, call.Callee, tx.Remote.ToString());
         var handler = IncomingCall;
         if (handler is null)
         {

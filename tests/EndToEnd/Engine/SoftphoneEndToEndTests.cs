@@ -32,7 +32,7 @@ public class SoftphoneEndToEndTests
         Assert.Multiple(() =>
         {
             Assert.That(log, Does.Contain("Registered 138****5678"), "the registration is logged with the number masked");
-            Assert.That(log, Does.Contain("Incoming call").And.Contain("from 138****5678 to 12345"));
+            Assert.That(log, Does.Contain("from 138****5678 to 12345 over udp:").And.Contain("ended: RemoteHangup"), "the call log line");
             Assert.That(log, Does.Not.Contain(EngineProcess.CitizenUser), "the full number never reaches the log");
         });
     }

@@ -9,6 +9,7 @@ namespace Telephony.Sip.Message;
 internal static class SipHeaderValidator
 {
     private static readonly string[] Mandatory = [HeaderNames.Via, HeaderNames.From, HeaderNames.To, HeaderNames.CallId, HeaderNames.CSeq];
+    private static readonly string[] SingleFields = [HeaderNames.From, HeaderNames.To, HeaderNames.CallId, HeaderNames.CSeq, HeaderNames.MaxForwards];
 
     public static bool Validate(SipMessage message, out SipParseError error, out string? detail)
     {
@@ -17,24 +18,34 @@ internal static class SipHeaderValidator
         foreach (var name in Mandatory)
             if (!h.Contains(name)) { error = SipParseError.MissingHeader; detail = $"missing {name}"; return false; }
 
-        var vias = h.GetAll(HeaderNames.Via);
-        // "Via:" fields that are empty or only commas hold no via-parm: the message has no Via at all (§20.42 needs 1).
-        if (vias.Count == 0) { error = SipParseError.MissingHeader; detail = "Via has no value"; return false; }
-        foreach (var v in vias)
-            if (!ViaHeader.TryParse(v, out _, out var e)) { detail = $"Via: {e}"; return false; }
+        // The values every layer reads (top Via, From, To, CSeq) are parsed through the message's cached views,
+        // so validating them is the only parse they get; a failure is parsed again only to word the reason.
+        if (h.CountFields(HeaderNames.Via) == 1 && message.TopVia is not null && h.Get(HeaderNames.Via)!.IndexOf(',') < 0)
+        {
+            // One Via field with one value, already parsed: nothing more to check.
+        }
+        else
+        {
+            var vias = h.GetAll(HeaderNames.Via);
+            // "Via:" fields that are empty or only commas hold no via-parm: the message has no Via at all (§20.42 needs 1).
+            if (vias.Count == 0) { error = SipParseError.MissingHeader; detail = "Via has no value"; return false; }
+            foreach (var v in vias)
+                if (!ViaHeader.TryParse(v, out _, out var e)) { detail = $"Via: {e}"; return false; }
+        }
 
-        foreach (var name in (string[])[HeaderNames.From, HeaderNames.To, HeaderNames.CallId, HeaderNames.CSeq, HeaderNames.MaxForwards, HeaderNames.ContentLength])
-            if (h.GetAll(name).Count > 1 && name != HeaderNames.ContentLength) { detail = $"{name} appears more than once"; return false; }
+        foreach (var name in SingleFields)
+            if (h.CountFields(name) > 1) { detail = $"{name} appears more than once"; return false; }
 
-        foreach (var name in (string[])[HeaderNames.From, HeaderNames.To])
-            if (!NameAddress.TryParse(h.Get(name)!, out _, out var e)) { detail = $"{name}: {e}"; return false; }
+        if (message.From is null) { NameAddress.TryParse(h.Get(HeaderNames.From)!, out _, out var e); detail = $"{HeaderNames.From}: {e}"; return false; }
+        if (message.To is null) { NameAddress.TryParse(h.Get(HeaderNames.To)!, out _, out var e); detail = $"{HeaderNames.To}: {e}"; return false; }
 
         var callId = h.Get(HeaderNames.CallId)!;
         var at = callId.IndexOf('@');
         if (!(at < 0 ? SipGrammar.IsWord(callId) : SipGrammar.IsWord(callId.AsSpan(0, at)) && SipGrammar.IsWord(callId.AsSpan(at + 1))))
         { detail = "Call-ID is not word[@word]"; return false; }
 
-        if (!CSeqHeader.TryParse(h.Get(HeaderNames.CSeq)!, out var cseq, out var cseqError)) { detail = cseqError; return false; }
+        var cseq = message.CSeq;
+        if (cseq.Method is null && !CSeqHeader.TryParse(h.Get(HeaderNames.CSeq)!, out cseq, out var cseqError)) { detail = cseqError; return false; }
         if (message is SipRequest request && cseq.Method != request.Method)
         { detail = $"CSeq method {cseq.Method} does not match {request.Method}"; return false; }
 

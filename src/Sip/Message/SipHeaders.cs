@@ -31,6 +31,16 @@ public sealed class SipHeaders : IEnumerable<SipHeader>
 
     public bool Contains(string name) => Get(name) is not null;
 
+    /// <summary>How many fields (lines) are named <paramref name="name"/>, without splitting their values.</summary>
+    public int CountFields(string name)
+    {
+        var canonical = HeaderNames.Canonical(name);
+        var n = 0;
+        foreach (var f in _fields)
+            if (string.Equals(f.Name, canonical, StringComparison.OrdinalIgnoreCase)) n++;
+        return n;
+    }
+
     /// <summary>
     /// Every value of <paramref name="name"/> in order: repeated fields, and for list-valued headers each
     /// comma-separated element (commas inside quotes, angle brackets or parentheses do not split).

@@ -12,31 +12,64 @@ public abstract class SipMessage
 
     public string? CallId => Headers.Get(HeaderNames.CallId);
 
-    // Parsed views of the headers every layer reads, cached until the headers change (SipHeaders.Version).
-    // One immutable snapshot swapped whole, so readers on other threads never see half of one.
-    private sealed record ParsedView(int Version, CSeqHeader CSeq, NameAddress? From, NameAddress? To, ViaHeader? TopVia);
-    private ParsedView? _view;
+    // Parsed views of the headers every layer reads. Each is cached with the header text it came from and the
+    // headers' version: while nothing changed it is returned as is; after a change (a Via stamped, a To tag
+    // added) only a view whose own text changed is parsed again. Each is an immutable snapshot swapped whole,
+    // so readers on other threads never see half of one.
+    private sealed record Parsed<T>(int Version, string? Raw, T Value);
+    private Parsed<CSeqHeader>? _cseq;
+    private Parsed<NameAddress?>? _from, _to;
+    private Parsed<ViaHeader?>? _topVia;
 
-    private ParsedView View
+    private T Cached<T>(ref Parsed<T>? slot, string header, Func<string, T> parse, T missing)
     {
-        get
-        {
-            var view = Volatile.Read(ref _view);
-            if (view is not null && view.Version == Headers.Version) return view;
-            view = new ParsedView(
-                Headers.Version,
-                CSeqHeader.TryParse(Headers.Get(HeaderNames.CSeq) ?? "", out var c, out _) ? c : default,
-                ParseAddress(HeaderNames.From),
-                ParseAddress(HeaderNames.To),
-                Headers.GetFirstValue(HeaderNames.Via) is { } first && ViaHeader.TryParse(first, out var via, out _) ? via : null);
-            Volatile.Write(ref _view, view);
-            return view;
-        }
+        var version = Headers.Version;
+        var cached = Volatile.Read(ref slot);
+        if (cached is not null && cached.Version == version) return cached.Value;
+        var raw = Headers.Get(header);
+        var value = cached is not null && ReferenceEquals(cached.Raw, raw) ? cached.Value : raw is null ? missing : parse(raw);
+        Volatile.Write(ref slot, new Parsed<T>(version, raw, value));
+        return value;
     }
 
-    public CSeqHeader CSeq => View.CSeq;
-    public NameAddress? From => View.From;
-    public NameAddress? To => View.To;
+    /// <summary>The topmost Via, keyed by the first Via field's text (a stamped received/rport replaces it).</summary>
+    private ViaHeader? ReadTopVia()
+    {
+        var version = Headers.Version;
+        var cached = Volatile.Read(ref _topVia);
+        if (cached is not null && cached.Version == version) return cached.Value;
+        var raw = Headers.Get(HeaderNames.Via);
+        if (cached is not null && raw is not null && ReferenceEquals(cached.Raw, raw))
+        {
+            Volatile.Write(ref _topVia, cached with { Version = version });
+            return cached.Value;
+        }
+        // An empty first field ("Via: ,") leaves the value to a later one: then no text key is kept.
+        var first = Headers.GetFirstValue(HeaderNames.Via);
+        var via = first is not null && ViaHeader.TryParse(first, out var v, out _) ? v : null;
+        var keyed = first is not null && raw is not null && raw.AsSpan().Trim().StartsWith(first) ? raw : null;
+        Volatile.Write(ref _topVia, new Parsed<ViaHeader?>(version, keyed, via));
+        return via;
+    }
+
+    /// <summary>
+    /// Drops the cached views (they are parsed again if read). A transaction that lingers for 64·T1 only to
+    /// absorb retransmissions calls it, so the tens of thousands of them at a busy hour hold text, not objects.
+    /// </summary>
+    internal void ForgetParsed()
+    {
+        Volatile.Write(ref _cseq, null);
+        Volatile.Write(ref _from, null);
+        Volatile.Write(ref _to, null);
+        Volatile.Write(ref _topVia, null);
+    }
+
+    private static CSeqHeader ParseCSeq(string raw) => CSeqHeader.TryParse(raw, out var c, out _) ? c : default;
+    private static NameAddress? ParseAddress(string raw) => NameAddress.TryParse(raw, out var a, out _) ? a : null;
+
+    public CSeqHeader CSeq => Cached(ref _cseq, HeaderNames.CSeq, ParseCSeq, default);
+    public NameAddress? From => Cached(ref _from, HeaderNames.From, ParseAddress, null);
+    public NameAddress? To => Cached(ref _to, HeaderNames.To, ParseAddress, null);
 
     /// <summary>All Via values, topmost first (§8.1.1.7, §18.2.1).</summary>
     public List<ViaHeader> Vias
@@ -51,7 +84,7 @@ public abstract class SipMessage
     }
 
     /// <summary>The topmost Via value; only the first one is split off, so a message with 500 Via values costs no more.</summary>
-    public ViaHeader? TopVia => View.TopVia;
+    public ViaHeader? TopVia => ReadTopVia();
 
     /// <summary>Contact values (name-addr list); empty for "*" or none.</summary>
     public List<NameAddress> Contacts
@@ -74,9 +107,6 @@ public abstract class SipMessage
 
     public bool HasToken(string header, string token) =>
         Headers.GetAll(header).Exists(t => string.Equals(t, token, StringComparison.OrdinalIgnoreCase));
-
-    private NameAddress? ParseAddress(string header) =>
-        Headers.Get(header) is { } v && NameAddress.TryParse(v, out var a, out _) ? a : null;
 
     public void SetBody(string contentType, string body)
     {

@@ -8,11 +8,22 @@ public readonly record struct SipParameter(string Name, string? Value);
 /// </summary>
 public sealed class SipParameters : IEnumerable<SipParameter>
 {
-    private readonly List<SipParameter> _items = new();
+    // Created on the first parameter: most URIs and many header values carry none, and every message
+    // parses several of them.
+    private List<SipParameter>? _list;
+    private static readonly List<SipParameter> None = new(0);
+
+    private List<SipParameter> _items => _list ?? None;
+    private List<SipParameter> Items => _list ??= new List<SipParameter>(2);
 
     public int Count => _items.Count;
 
-    public bool Contains(string name) => _items.Exists(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+    public bool Contains(string name)
+    {
+        foreach (var p in _items)
+            if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
 
     /// <summary>The value of <paramref name="name"/> with surrounding quotes removed, "" for a flag, null when absent.</summary>
     public string? this[string name]
@@ -30,15 +41,15 @@ public sealed class SipParameters : IEnumerable<SipParameter>
     {
         var at = _items.FindIndex(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
         if (at >= 0) _items[at] = new SipParameter(_items[at].Name, value);
-        else _items.Add(new SipParameter(name, value));
+        else Items.Add(new SipParameter(name, value));
     }
 
-    public bool Remove(string name) => _items.RemoveAll(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) > 0;
+    public bool Remove(string name) => _list is not null && _list.RemoveAll(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) > 0;
 
     public SipParameters Clone()
     {
         var copy = new SipParameters();
-        copy._items.AddRange(_items);
+        if (_items.Count > 0) copy.Items.AddRange(_items);
         return copy;
     }
 
@@ -110,7 +121,7 @@ public sealed class SipParameters : IEnumerable<SipParameter>
                     if (uriStyle && !SipGrammar.EscapesValid(value)) { error = $"bad escape in parameter '{name}'"; return false; }
                 }
             }
-            parameters._items.Add(new SipParameter(name, value));
+            parameters.Items.Add(new SipParameter(name, value));
             i = SkipLws(s, i);
             if (i < s.Length && s[i] != ';') { error = $"unexpected '{s[i]}' after parameter '{name}'"; return false; }
         }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Telephony.Sip.Message;
@@ -81,13 +83,17 @@ public static class SipParser
         return SipParseResult.Ok(message);
     }
 
-    /// <summary>Reads header lines up to the empty line, unfolding continuation lines (§7.3.1).</summary>
+    /// <summary>
+    /// Reads header lines up to the empty line, unfolding continuation lines (§7.3.1). A value is decoded
+    /// once, straight from the bytes; only a folded value goes through a builder.
+    /// </summary>
     private static SipParseError ReadHeaders(ReadOnlySpan<byte> data, ref int pos, SipHeaders headers, out string? detail, out bool sawBlankLine)
     {
         detail = null;
         sawBlankLine = false;
         string? pendingName = null;
-        StringBuilder? pendingValue = null;
+        int valueStart = 0, valueLength = 0;
+        StringBuilder? folded = null;
         while (NextLine(data, ref pos, out var line))
         {
             if (line.IsEmpty)
@@ -101,10 +107,11 @@ public static class SipParser
             if (line[0] is (byte)' ' or (byte)'\t')
             {
                 if (pendingName is null) { detail = "continuation line before any header"; return SipParseError.BadHeaderLine; }
-                pendingValue!.Append(' ').Append(Utf8.GetString(Trim(line)));
+                folded ??= new StringBuilder(Utf8.GetString(data.Slice(valueStart, valueLength)));
+                folded.Append(' ').Append(Utf8.GetString(Trim(line)));
                 continue;
             }
-            if (pendingName is not null) headers.Add(pendingName, pendingValue!.ToString().Trim(' ', '\t'));
+            if (pendingName is not null) AddPending(data, headers, pendingName, valueStart, valueLength, ref folded);
             var colon = line.IndexOf((byte)':');
             if (colon <= 0) { detail = $"header line without a name and ':' ({Excerpt(line)})"; return SipParseError.BadHeaderLine; }
             var name = TrimEnd(line[..colon]);
@@ -112,10 +119,24 @@ public static class SipParser
                 if (!SipGrammar.IsTokenChar((char)b)) { detail = $"bad header name '{Excerpt(name)}'"; return SipParseError.BadHeaderLine; }
             if (name.IsEmpty) { detail = "empty header name"; return SipParseError.BadHeaderLine; }
             pendingName = HeaderNames.Canonical(name);
-            pendingValue = new StringBuilder(Utf8.GetString(Trim(line[(colon + 1)..])));
+            // Where the trimmed value sits in data (line is a slice of it), so it is decoded once at the end.
+            var value = Trim(line[(colon + 1)..]);
+            valueStart = (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(data), ref MemoryMarshal.GetReference(value));
+            valueLength = value.Length;
         }
-        if (pendingName is not null) headers.Add(pendingName, pendingValue!.ToString().Trim(' ', '\t'));
+        if (pendingName is not null) AddPending(data, headers, pendingName, valueStart, valueLength, ref folded);
         return SipParseError.None;
+    }
+
+    private static void AddPending(ReadOnlySpan<byte> data, SipHeaders headers, string name, int start, int length, ref StringBuilder? folded)
+    {
+        if (folded is null)
+        {
+            headers.Add(name, length == 0 ? "" : Utf8.GetString(data.Slice(start, length)));
+            return;
+        }
+        headers.Add(name, folded.ToString().Trim(' ', '\t'));
+        folded = null;
     }
 
     /// <summary>Request-Line = Method SP Request-URI SP SIP-Version: single spaces, nothing else (§7.1, §25.1).</summary>

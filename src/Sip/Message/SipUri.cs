@@ -166,7 +166,25 @@ public sealed class SipUri
         if (h[0] is '.' or '-') return false;
         var allDigits = true;
         foreach (var c in h) if (!char.IsAsciiDigit(c) && c != '.') allDigits = false;
-        return !allDigits || IPAddress.TryParse(h, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork && h.Count('.') == 3;
+        return !allDigits || IsDottedQuad(h);
+    }
+
+    /// <summary>IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT (§25.1), each at most 255; no allocation.</summary>
+    private static bool IsDottedQuad(ReadOnlySpan<char> h)
+    {
+        var parts = 0;
+        while (true)
+        {
+            var dot = h.IndexOf('.');
+            var part = dot < 0 ? h : h[..dot];
+            if (part.Length is < 1 or > 3) return false;
+            var n = 0;
+            foreach (var c in part) n = n * 10 + (c - '0');
+            if (n > 255) return false;
+            parts++;
+            if (dot < 0) return parts == 4;
+            h = h[(dot + 1)..];
+        }
     }
 
     public override string ToString()

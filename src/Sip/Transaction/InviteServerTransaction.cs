@@ -54,10 +54,12 @@ public sealed class InviteServerTransaction : ServerTransaction
                     // RFC 6026 §7.1: the 2xx is the TU's to retransmit (§13.3.1.4); the transaction lingers only so
                     // that retransmitted INVITEs are not taken for new requests.
                     State = TransactionState.Accepted;
+                    response.ForgetParsed();
                     _timerL = StartTimer(Timers.Timeout64T1, OnTimerL);
                     return true;
                 }
                 State = TransactionState.Completed;
+                response.ForgetParsed();
                 if (!IsReliable)
                 {
                     _intervalG = Timers.T1;

@@ -33,6 +33,8 @@ public sealed class NonInviteServerTransaction : ServerTransaction
             return true;
         }
         State = TransactionState.Completed;
+        Request.ForgetParsed();
+        response.ForgetParsed();
         // Timer J keeps the final response for the client's retransmissions for as long as the client may send
         // them (64·T1, Timer F's span); a reliable transport has no retransmissions to absorb.
         if (IsReliable) Terminate();

@@ -126,10 +126,11 @@ public sealed class SipTimerQueue : IDisposable
         {
             // Cancel() may have run between the dequeue and now; the owner re-checks under its own lock for the
             // race that remains (see TimerHandle.Cancel).
-            if (handle.IsCancelled) continue;
+            var callback = handle.Callback;
+            if (callback is null || handle.IsCancelled) continue;
             try
             {
-                handle.Callback();
+                callback();
             }
             catch (Exception e)
             {
@@ -206,7 +207,9 @@ public sealed class TimerHandle
         Callback = callback;
     }
 
-    internal Action Callback { get; }
+    // Dropped on cancel: a cancelled entry waits in the heap until its deadline or a compaction, and must not
+    // keep the transaction or call it closes over alive that long.
+    internal Action? Callback { get; private set; }
 
     /// <summary>True once <see cref="Cancel"/> has been called (whether or not the callback had already been dispatched).</summary>
     public bool IsCancelled => Volatile.Read(ref _state) == Cancelled;
@@ -218,7 +221,9 @@ public sealed class TimerHandle
     /// </summary>
     public void Cancel()
     {
-        if (Interlocked.Exchange(ref _state, Cancelled) == Scheduled) _owner.OnCancelled();
+        if (Interlocked.Exchange(ref _state, Cancelled) != Scheduled) return;
+        Callback = null;
+        _owner.OnCancelled();
     }
 
     internal bool TryMarkDispatched() => Interlocked.CompareExchange(ref _state, Dispatched, Scheduled) == Scheduled;

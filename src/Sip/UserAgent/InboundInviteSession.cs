@@ -357,7 +357,7 @@ internal sealed class InboundInviteSession : ICallControl
             _pending2xx = null;
         }
         _media.Release();
-        _engine.Forget(this);
+        _engine.Forget(this, _invite);
         if (Call.SetEnded(reason, _engine.Time.GetUtcNow()))
             // The one call-log line per call (the start is at Debug): who, to whom, over what, how it ended.
             Log.LogInformation("Call {CallId} from {Caller} to {Callee} over {Transport} ended: {Reason} after {Seconds:F1} s answered",

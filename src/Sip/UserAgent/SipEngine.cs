@@ -144,7 +144,9 @@ public sealed partial class SipEngine : IAsyncDisposable
         call.SetMedia(media.Current ?? new CallMedia("", 0, 0, null, null, 0, false, media.LocalSdp, ""), notify: false);
         _inbound[dialog.Id] = session;
         _byInvite[tx] = session;
-        tx.Failed += (_, failure) => session.OnInviteFailed(failure);
+        // Looked up, not captured: the transaction lingers 64·T1 after the 2xx (RFC 6026 Accepted) and must
+        // not keep an ended call's session alive that long.
+        tx.Failed += (t, failure) => { if (_byInvite.TryGetValue((ServerTransaction)t, out var s)) s.OnInviteFailed(failure); };
         tx.Terminated += t => _byInvite.TryRemove(t, out _);
         Log.LogDebug("Incoming call {CallId} from {Caller} to {Callee} over {Transport}", call.CallId, call.Caller, call.Callee, tx.Remote.ToString());
         var handler = IncomingCall;
@@ -177,6 +179,13 @@ public sealed partial class SipEngine : IAsyncDisposable
             session.OnCancel(cancel);
             return;
         }
+        // §9.2: a CANCEL that matches a transaction already answered finally "has no effect" but gets its 200
+        // (the ended call's session is already gone).
+        if (invite is not null && invite.LastResponse is { StatusCode: >= 200 })
+        {
+            cancel.Respond(SipMessageFactory.CreateResponse(cancel.Request, 200));
+            return;
+        }
         cancel.Respond(SipMessageFactory.CreateResponse(cancel.Request, 481));
     }
 
@@ -185,7 +194,11 @@ public sealed partial class SipEngine : IAsyncDisposable
         if (_inbound.TryGetValue(DialogId.ForIncoming(ack), out var session)) session.OnAck(ack);
     }
 
-    internal void Forget(InboundInviteSession session) => _inbound.TryRemove(session.Dialog.Id, out _);
+    internal void Forget(InboundInviteSession session, ServerTransaction invite)
+    {
+        _inbound.TryRemove(session.Dialog.Id, out _);
+        _byInvite.TryRemove(invite, out _);
+    }
 
     /// <summary>A response for a UAS dialog: tags, Contact on 18x/2xx to INVITE (§12.1.1), Server, and capabilities on 2xx.</summary>
     internal SipResponse CreateResponse(SipRequest request, int status, SipDialog dialog, string? reason = null)

@@ -103,6 +103,26 @@ public class UasBehaviourTests
     }
 
     [Test]
+    public void Cancel_after_the_call_ended_gets_200_and_changes_nothing()
+    {
+        var callId = NewCallId();
+        var branch = Telephony.Sip.Message.SipMessageFactory.NewBranch();
+        _peer.Send(Requests.Invite(_peer, Port, callId, branch: branch));
+        var ok = _peer.Expect(200);
+        _peer.Send(Requests.Ack(_peer, Port, callId, ok));
+        _peer.Send(Requests.InDialog(_peer, "BYE", ok, cseq: 2));
+        _peer.Expect(200, method: "BYE");
+        var call = _harness.WaitForCall();
+        Assert.That(call.Completion.Wait(2000), Is.True);
+        // §9.2: the INVITE transaction still lingers (RFC 6026 Accepted) though the call is gone: the CANCEL
+        // matches it, has no effect, and is answered 200 — not 481, and no 487 follows.
+        _peer.Send(Requests.Invite(_peer, Port, callId, body: null, branch: branch, method: "CANCEL"));
+        _peer.Expect(200, method: "CANCEL");
+        Assert.That(_peer.Receive(500), Is.Null, "nothing else follows the CANCEL's 200");
+        Assert.That(call.EndReason, Is.EqualTo(CallEndReason.RemoteHangup));
+    }
+
+    [Test]
     public void Cancel_for_an_unknown_transaction_gets_481()
     {
         _peer.Send(Requests.Invite(_peer, Port, NewCallId(), body: null, method: "CANCEL"));

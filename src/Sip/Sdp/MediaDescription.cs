@@ -42,7 +42,12 @@ public sealed class MediaDescription
     public IEnumerable<SdpAttribute> GetAttributes(string name) =>
         Attributes.Where(a => a.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
-    public string? GetAttributeValue(string name) => GetAttributes(name).FirstOrDefault()?.Value;
+    public string? GetAttributeValue(string name)
+    {
+        foreach (var a in Attributes)
+            if (a.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) return a.Value;
+        return null;
+    }
 
     /// <summary>The rtpmap for a payload type, if the section has one.</summary>
     public AudioCodec? GetRtpMap(string format)

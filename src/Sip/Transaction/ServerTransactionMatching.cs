@@ -28,8 +28,28 @@ internal static class ServerTransactionMatching
         var via = request.TopVia;
         if (via is not { IsRfc3261Branch: true }) return null;
         var method = asMethod ?? (request.Method == SipMethod.Ack ? SipMethod.Invite : request.Method);
-        var sentBy = via.Port is { } port ? $"{via.Host}:{port}" : via.Host;
-        return string.Concat(via.Branch!.ToLowerInvariant(), " ", sentBy.ToLowerInvariant(), " ", method);
+        // One string per key, built lower-cased in place (it is made for every request received).
+        var branch = via.Branch!;
+        var host = via.Host;
+        Span<char> port = stackalloc char[6];
+        var portLength = 0;
+        if (via.Port is { } p)
+        {
+            port[0] = ':';
+            p.TryFormat(port[1..], out portLength);
+            portLength++;
+        }
+        var length = branch.Length + 1 + host.Length + portLength + 1 + method.Length;
+        if (length > 1024) return string.Concat(branch.ToLowerInvariant(), " ", host.ToLowerInvariant(), port[..portLength].ToString(), " ", method);
+        Span<char> key = stackalloc char[length];
+        var at = branch.AsSpan().ToLowerInvariant(key);
+        key[at++] = ' ';
+        at += host.AsSpan().ToLowerInvariant(key[at..]);
+        port[..portLength].CopyTo(key[at..]);
+        at += portLength;
+        key[at++] = ' ';
+        method.CopyTo(key[at..]);
+        return new string(key);
     }
 
     /// <summary>True when the request has no cookie and must be matched the RFC 2543 way.</summary>

@@ -147,8 +147,20 @@ public sealed class SipTransportLayer : ISipSender, IDisposable
         return new IPEndPoint(host, port);
     }
 
-    private UdpChannel? UdpFor(AddressFamily family) => _udp.FirstOrDefault(u => u.ListenPoint.EndPoint.AddressFamily == family);
-    private TcpChannel? TcpFor(AddressFamily family) => _tcp.FirstOrDefault(t => t.ListenPoint.EndPoint.AddressFamily == family);
+    // Loops, not LINQ: these run for every message sent.
+    private UdpChannel? UdpFor(AddressFamily family)
+    {
+        foreach (var u in _udp)
+            if (u.ListenPoint.EndPoint.AddressFamily == family) return u;
+        return null;
+    }
+
+    private TcpChannel? TcpFor(AddressFamily family)
+    {
+        foreach (var t in _tcp)
+            if (t.ListenPoint.EndPoint.AddressFamily == family) return t;
+        return null;
+    }
 
     /// <summary>
     /// The address and port to write in Via and Contact for messages to <paramref name="destination"/>:
@@ -156,8 +168,15 @@ public sealed class SipTransportLayer : ISipSender, IDisposable
     /// </summary>
     public (string Host, int Port) Advertised(SipTransportKind transport, IPEndPoint destination)
     {
-        var point = ListenPoints.FirstOrDefault(p => p.Transport == transport && p.EndPoint.AddressFamily == destination.AddressFamily);
-        if (point.EndPoint is null) point = ListenPoints.First(p => p.EndPoint.AddressFamily == destination.AddressFamily);
+        ListenPoint point = default, sameFamily = default;
+        foreach (var p in ListenPoints)
+        {
+            if (p.EndPoint.AddressFamily != destination.AddressFamily) continue;
+            if (sameFamily.EndPoint is null) sameFamily = p;
+            if (p.Transport == transport) { point = p; break; }
+        }
+        if (point.EndPoint is null) point = sameFamily;
+        if (point.EndPoint is null) throw new InvalidOperationException($"no listen point for {destination.AddressFamily}");
         if (!string.IsNullOrEmpty(_options.PublicAddress)) return (SipUri.FormatHost(_options.PublicAddress), point.EndPoint.Port);
         var bound = point.EndPoint.Address;
         if (!bound.Equals(IPAddress.Any) && !bound.Equals(IPAddress.IPv6Any)) return (SipUri.FormatHost(bound.ToString()), point.EndPoint.Port);

@@ -37,8 +37,9 @@ internal sealed class UasRequestChecks
 
         if (request.Method is not (SipMethod.Ack or SipMethod.Cancel))
         {
-            var unsupported = request.Tokens(HeaderNames.Require)
-                .Where(t => !Capabilities.SupportedExtensions.Contains(t, StringComparer.OrdinalIgnoreCase)).ToList();
+            var unsupported = request.Headers.Contains(HeaderNames.Require)
+                ? request.Tokens(HeaderNames.Require).Where(t => !Capabilities.SupportedExtensions.Contains(t, StringComparer.OrdinalIgnoreCase)).ToList()
+                : [];
             if (unsupported.Count > 0)
             {
                 var response = SipMessageFactory.CreateResponse(request, 420);

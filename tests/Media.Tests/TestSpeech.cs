@@ -17,13 +17,15 @@ internal static class TestSpeech
         "qing3 wen4 zhe4 ge4 wen4 ti2 shen2 me5 shi2 hou4 neng2 jie3 jue2? xie4 xie4 ni3 men5. " +
         "hai2 you3, xiao3 qu1 men2 kou3 de5 lu4 deng1 huai4 le5 yi2 ge4 yue4, wan3 shang4 zou3 lu4 hen3 wei1 xian3.";
 
-    private static readonly Dictionary<int, short[]> Cache = [];
+    private static readonly Dictionary<(int, int), short[]> Cache = [];
 
-    public static short[] Mandarin(int sampleRate)
+    /// <param name="sampleRate">8000 or 16000</param>
+    /// <param name="pitch">espeak-ng's pitch, 0…99 (50 is its default): a lower or higher voice</param>
+    public static short[] Mandarin(int sampleRate, int pitch = 50)
     {
         lock (Cache)
         {
-            if (Cache.TryGetValue(sampleRate, out var cached)) return cached;
+            if (Cache.TryGetValue((sampleRate, pitch), out var cached)) return cached;
             var espeak = ExternalTool.Require("espeak-ng", "espeak-ng");
             var sox = ExternalTool.Require("sox", "sox");
             var dir = RepositoryPaths.NewScratchDirectory("speech");
@@ -31,11 +33,11 @@ internal static class TestSpeech
             {
                 var raw = Path.Combine(dir, "raw.wav");
                 var output = Path.Combine(dir, $"speech{sampleRate}.wav");
-                Run(espeak, "-v", "cmn-latn-pinyin", "-w", raw, Sentences);
+                Run(espeak, "-v", "cmn-latn-pinyin", "-p", pitch.ToString(), "-w", raw, Sentences);
                 Run(sox, raw, "-r", sampleRate.ToString(), "-c", "1", "-b", "16", "-e", "signed-integer", output, "gain", "-n", "-3");
                 var audio = WavReader.Read(output);
                 Assert.That(audio.SampleRate, Is.EqualTo(sampleRate));
-                Cache[sampleRate] = audio.Samples;
+                Cache[(sampleRate, pitch)] = audio.Samples;
                 return audio.Samples;
             }
             finally

@@ -38,14 +38,14 @@ public sealed class G722Codec : IAudioCodec
             Array.Copy(x, 2, x, 0, 22);
             x[22] = pcm[2 * n];
             x[23] = pcm[2 * n + 1];
-            int sumEven = 0, sumOdd = 0;
+            int xa = 0, xb = 0;
             for (int i = 0; i < 24; i += 2)
             {
-                sumOdd += x[i] * h[i];
-                sumEven += x[i + 1] * h[i + 1];
+                xb += x[i] * h[i];
+                xa += x[i + 1] * h[i + 1];
             }
-            int xLow = G722Band.Saturate((sumEven + sumOdd) >> 14);
-            int xHigh = G722Band.Saturate((sumEven - sumOdd) >> 14);
+            int xLow = G722Band.Saturate((xa + xb) >> 14);
+            int xHigh = G722Band.Saturate((xa - xb) >> 14);
 
             int il = EncodeLower(ref _encLow, xLow);
             int ih = EncodeHigher(ref _encHigh, xHigh);

@@ -20,7 +20,7 @@ public class ResamplerTests
         }
         // A 1 kHz tone repeats every 8 samples, so the delay comes from the chirp test below: 31 samples.
         double snr = SignalMath.Snr(tone, back, 31, skip: 100);
-        TestContext.Out.WriteLine($"8→16→8 kHz, 1 kHz tone: SNR {snr:F1} dB");
+        TestContext.Out.WriteLine(snr > 150 ? "8→16→8 kHz, 1 kHz tone: every sample comes back exactly" : $"8→16→8 kHz, 1 kHz tone: SNR {snr:F1} dB");
         Assert.That(snr, Is.GreaterThan(50));
     }
 
@@ -53,7 +53,7 @@ public class ResamplerTests
         new Upsampler8To16().Process(tone, wide);
         var reference = SignalMath.Sine(1000, 16000, 16000, 10000);
         double snr = SignalMath.Snr(reference, wide, 31, skip: 200);
-        TestContext.Out.WriteLine($"8→16 kHz, 1 kHz tone against an ideal 16 kHz tone: SNR {snr:F1} dB");
+        TestContext.Out.WriteLine(snr > 150 ? "8→16 kHz, 1 kHz tone: equal to an ideal 16 kHz tone sample for sample" : $"8→16 kHz, 1 kHz tone against an ideal 16 kHz tone: SNR {snr:F1} dB");
         Assert.That(snr, Is.GreaterThan(50));
     }
 
@@ -63,8 +63,10 @@ public class ResamplerTests
         var tone = SignalMath.Sine(6000, 16000, 16000, 20000);
         var narrow = new short[8000];
         new Downsampler16To8().Process(tone, narrow);
-        double attenuation = 20 * Math.Log10(SignalMath.Rms(tone) / Math.Max(SignalMath.Rms(narrow.AsSpan(100)), 1e-3));
-        TestContext.Out.WriteLine($"16→8 kHz, 6 kHz tone attenuated by {attenuation:F1} dB (largest output sample {narrow.Max(s => Math.Abs((int)s))})");
+        // Past the filter's start-up the output may round to all zeros: count that as half an LSB of RMS.
+        double residual = SignalMath.Rms(narrow.AsSpan(100));
+        double attenuation = 20 * Math.Log10(SignalMath.Rms(tone) / Math.Max(residual, 0.5));
+        TestContext.Out.WriteLine($"16→8 kHz, 6 kHz tone attenuated by {(residual < 0.5 ? "at least " : "")}{attenuation:F1} dB");
         Assert.That(attenuation, Is.GreaterThanOrEqualTo(40));
     }
 

@@ -118,10 +118,10 @@ public class G711Tests
     public void Codecs_encode_a_20_ms_frame_into_160_bytes_and_back()
     {
         var tone = SignalMath.Sine(1000, 8000, 160, 12000);
+        Span<byte> payload = stackalloc byte[160];
+        Span<short> decoded = stackalloc short[160];
         foreach (var codec in new IAudioCodec[] { new PcmuCodec(), new PcmaCodec() })
         {
-            Span<byte> payload = stackalloc byte[160];
-            Span<short> decoded = stackalloc short[160];
             Assert.That(codec.Encode(tone, payload), Is.EqualTo(160));
             Assert.That(codec.Decode(payload, decoded), Is.EqualTo(160));
             double snr = SignalMath.Snr(tone, decoded.ToArray(), 0);

@@ -123,3 +123,53 @@ public class CallRecorderTests
         return samples;
     }
 }
+
+/// <summary>A real crash: a process recording in real time is killed (SIGKILL) in the middle of the call.</summary>
+public class CallRecorderCrashTests
+{
+    [Test]
+    public void A_killed_recording_process_leaves_a_valid_wav_missing_at_most_one_second()
+    {
+        var dir = RepositoryPaths.NewScratchDirectory("kill");
+        var path = Path.Combine(dir, "killed.wav");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // Not the test host's own settings (its startup hooks and test-platform variables).
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)
+                     || k.StartsWith("TESTINGPLATFORM", StringComparison.OrdinalIgnoreCase) || k.StartsWith("DOTNET_STARTUP", StringComparison.OrdinalIgnoreCase)
+                     || k.StartsWith("COREHOST", StringComparison.OrdinalIgnoreCase)).ToList())
+            start.Environment.Remove(key);
+        start.ArgumentList.Add(typeof(RecordingProcess).Assembly.Location);
+        start.ArgumentList.Add("record");
+        start.ArgumentList.Add(path);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            long written = 0;
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            // Record about 3.3 s of real time (not on a second boundary), then kill.
+            while (written < 8000 * 33 / 10)
+            {
+                var read = process.StandardOutput.ReadLineAsync();
+                Assert.That(read.Wait(TimeSpan.FromSeconds(20)), Is.True, "the recording process printed nothing for 20 s");
+                var line = read.Result;
+                if (line is null) Assert.Fail("the recording process ended early: " + process.StandardError.ReadToEnd());
+                written = long.Parse(line!);
+                Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "recording process too slow");
+            }
+            process.Kill();
+            process.WaitForExit(10_000);
+
+            var survived = Telephony.Media.Audio.WavReader.Read(path);
+            double lost = (written - survived.Samples.Length) / 8000.0;
+            TestContext.Out.WriteLine($"killed after {written / 8000.0:F2} s written; {survived.Duration.TotalSeconds:F2} s in the file ({lost:F2} s lost)");
+            Assert.That(lost, Is.InRange(0, 1.0));
+            for (int i = 0; i < survived.Samples.Length; i++)
+                if (survived.Samples[i] != RecordingProcess.CrashSignal(i)) Assert.Fail($"sample {i} differs from what was recorded");
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

@@ -2,7 +2,7 @@
 # Debian packages. The server needs espeak-ng and sox (prompts); the tests also drive real peers.
 set -euo pipefail
 serve=(espeak-ng sox libsox-fmt-all cmake g++ make)
-test=(sip-tester baresip kamailio tshark postgresql chromium fonts-wqy-microhei python3)
+test=(sip-tester baresip kamailio tshark postgresql chromium fonts-wqy-microhei python3 libspandsp2)
 want=("${serve[@]}")
 [ "${SETUP_PROFILE:-test}" = test ] && want+=("${test[@]}")
 missing=()

@@ -21,7 +21,7 @@ public readonly record struct JitterFrame(ushort Sequence, uint Timestamp, bool 
 /// dropped, late ones dropped), frames out one per media-clock tick. The playout delay (frames held before
 /// playing) follows the measured interarrival jitter (RFC 3550 A.8), bounded by min/max: it grows when the
 /// buffer runs dry and is rebuilt to the new target, and shrinks by dropping a frame when more than two
-/// frames above target have piled up. Sequence numbers are extended (wraparound); a new SSRC or a jump in
+/// frames above target have stayed piled up for 10 frames. Sequence numbers are extended (wraparound); a new SSRC or a jump in
 /// sequence or timestamp resets it. Not thread-safe: the session calls it under its lock.
 /// </summary>
 public sealed class JitterBuffer
@@ -40,6 +40,7 @@ public sealed class JitterBuffer
     private bool _playing;
     private bool _havePlayPosition;
     private int _count;
+    private int _excessPulls;
     private uint _transit;
     private bool _haveTransit;
     private uint _jitter16; // A.8 jitter × 16, RTP units
@@ -128,9 +129,12 @@ public sealed class JitterBuffer
             _playing = false;
             return JitterPull.Buffering;
         }
-        while (_count > TargetFrames + 2)
+        // Too much delay piled up (the jitter went down): after it has lasted 10 frames (a burst after a
+        // network stall drains by itself), drop the oldest frame, one at a time.
+        _excessPulls = _count > TargetFrames + 2 ? _excessPulls + 1 : 0;
+        if (_excessPulls >= 10)
         {
-            // Too much delay piled up (the jitter went down, or a burst arrived): drop the oldest frame.
+            _excessPulls = 0;
             var oldest = LowestBuffered();
             Take(oldest);
             Dropped++;

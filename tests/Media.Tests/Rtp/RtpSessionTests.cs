@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using NUnit.Framework;
+using Telephony.Media.Clock;
+using Telephony.Media.Dtmf;
+using Telephony.Media.Rtp;
+using Telephony.Testing;
+
+namespace Telephony.Media.Tests.Rtp;
+
+public class RtpSessionTests
+{
+    /// <summary>Sends frames whose every sample is the frame number × 256 (decodes back exactly).</summary>
+    private sealed class NumberedFrames(int first) : IOutboundAudio
+    {
+        private int _next = first;
+        public bool Read(Span<short> frame)
+        {
+            frame.Fill((short)(_next++ << 8));
+            return true;
+        }
+    }
+
+    private sealed class Received
+    {
+        public readonly ConcurrentQueue<int> Frames = new();
+        public readonly ConcurrentQueue<TelephoneEventNotice> Events = new();
+        public void Attach(RtpSession s)
+        {
+            s.AudioReceived += (_, pcm, concealed) => { if (!concealed) Frames.Enqueue(pcm[0] >> 8); };
+            s.TelephoneEvent += (_, n) => Events.Enqueue(n);
+        }
+    }
+
+    private static RtpSessionOptions Options(IPEndPoint? remote, byte? eventPt = 101, TimeSpan? rtcp = null) => new()
+    {
+        Encoder = new Linear8TestCodec(),
+        Decoder = new Linear8TestCodec(),
+        AudioPayloadType = 96,
+        TelephoneEventPayloadType = eventPt,
+        Remote = remote,
+        RtcpInterval = rtcp ?? TimeSpan.FromSeconds(5),
+    };
+
+    private static RtpPortAllocator Allocator()
+    {
+        var first = FreePorts.NextBlock(8);
+        return new RtpPortAllocator(IPAddress.Loopback, first, first + 7);
+    }
+
+    /// <summary>Lets the real clock run <paramref name="ticks"/> periods of 20 ms.</summary>
+    private static void Run(MediaClock clock, int ticks)
+    {
+        clock.Start();
+        Thread.Sleep(ticks * 20);
+    }
+
+    [Test]
+    public void Two_sessions_exchange_audio_and_the_answerer_latches_to_where_packets_come_from()
+    {
+        var ports = Allocator();
+        var a = ports.TryBind()!;
+        var b = ports.TryBind()!;
+        // B's SDP names A at a port nobody listens on (a NAT rewrote A's port): B must latch to the real one.
+        using var nowhere = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        nowhere.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var wrongA = (IPEndPoint)nowhere.LocalEndPoint!;
+        using var clock = new MediaClock();
+        var sa = new RtpSession(a, Options(new IPEndPoint(IPAddress.Loopback, b.Port)));
+        var sb = new RtpSession(b, Options(wrongA));
+        var gotA = new Received(); gotA.Attach(sa);
+        var gotB = new Received(); gotB.Attach(sb);
+        sa.Source = new NumberedFrames(1);
+        sb.Source = new NumberedFrames(50);
+        sa.Start(clock);
+        sb.Start(clock);
+        try
+        {
+            Run(clock, 40);
+            Assert.That(sb.Latched, Is.True);
+            Assert.That(sb.RemoteEndPoint, Is.EqualTo(new IPEndPoint(IPAddress.Loopback, a.Port)), "symmetric RTP: B sends where A's packets come from");
+
+            // An intruder on the same address sends valid RTP to B after latching: ignored.
+            using var intruder = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            var packet = new byte[172];
+            for (ushort i = 0; i < 10; i++)
+            {
+                var n = RtpWriter.Write(packet, false, 96, i, i * 160u, 0xBAD, Enumerable.Repeat((byte)100, 160).ToArray());
+                intruder.SendTo(packet.AsSpan(0, n), SocketFlags.None, new IPEndPoint(IPAddress.Loopback, b.Port));
+            }
+            Run(clock, 20);
+            Assert.That(sb.PacketsIgnored, Is.EqualTo(10));
+        }
+        finally
+        {
+            sa.Close();
+            sb.Close();
+        }
+
+        var atB = gotB.Frames.ToArray();
+        var atA = gotA.Frames.ToArray();
+        TestContext.Out.WriteLine($"B got {atB.Length} frames ({string.Join(",", atB.Take(8))}...), A got {atA.Length} ({string.Join(",", atA.Take(8))}...)");
+        Assert.That(atB, Has.Length.GreaterThan(40));
+        Assert.That(atB, Is.EqualTo(Enumerable.Range(atB[0], atB.Length)), "A's frames arrive at B in order, none missing");
+        Assert.That(atB, Has.None.EqualTo(100), "the intruder's audio never plays");
+        Assert.That(atA, Has.Length.GreaterThan(30), "A hears B once B latched");
+        Assert.That(atA, Is.EqualTo(Enumerable.Range(atA[0], atA.Length)));
+        Assert.That(atA[0], Is.GreaterThanOrEqualTo(50));
+        Assert.That(ports.InUse, Is.Zero, "closing gave both port pairs back");
+    }
+
+    [Test]
+    public void Digits_sent_as_telephone_events_arrive_once_each_in_order()
+    {
+        var ports = Allocator();
+        var a = ports.TryBind()!;
+        var b = ports.TryBind()!;
+        using var clock = new MediaClock();
+        var sa = new RtpSession(a, Options(new IPEndPoint(IPAddress.Loopback, b.Port)));
+        var sb = new RtpSession(b, Options(new IPEndPoint(IPAddress.Loopback, a.Port)));
+        var gotB = new Received(); gotB.Attach(sb);
+        sa.Start(clock);
+        sb.Start(clock);
+        try
+        {
+            foreach (var key in "1234#") Assert.That(sa.SendDigit(key), Is.True);
+            Run(clock, 80);
+        }
+        finally { sa.Close(); sb.Close(); }
+        var ended = gotB.Events.Where(e => e.Phase == TelephoneEventPhase.Ended).ToList();
+        Assert.That(string.Concat(ended.Select(e => e.Digit)), Is.EqualTo("1234#"));
+        Assert.That(ended.Select(e => e.EndedBy), Is.All.EqualTo(TelephoneEventEnd.EndPacket));
+    }
+
+    [Test]
+    public void Rtcp_reports_flow_both_ways_and_close_sends_bye()
+    {
+        var ports = Allocator();
+        var a = ports.TryBind()!;
+        var b = ports.TryBind()!;
+        using var clock = new MediaClock();
+        var rtcp = TimeSpan.FromMilliseconds(100);
+        var sa = new RtpSession(a, Options(new IPEndPoint(IPAddress.Loopback, b.Port), rtcp: rtcp));
+        var sb = new RtpSession(b, Options(new IPEndPoint(IPAddress.Loopback, a.Port), rtcp: rtcp));
+        sa.Source = new NumberedFrames(0);
+        sb.Source = new NumberedFrames(0);
+        sa.Start(clock);
+        sb.Start(clock);
+        try
+        {
+            Run(clock, 60);
+            sa.Close("bye");
+            Thread.Sleep(50);
+            Assert.That(sb.ReportsReceived, Is.GreaterThan(2));
+            Assert.That(sb.ByesReceived, Is.EqualTo(1));
+            Assert.That(sa.PeerReportAboutUs, Is.Not.Null, "B's reports carry a block about A's stream");
+            Assert.That(sa.PeerReportAboutUs!.Value.CumulativeLost, Is.Zero);
+            Assert.That(sa.PeerReportAboutUs!.Value.LastSenderReport, Is.Not.Zero, "LSR echoes A's last SR");
+        }
+        finally { sa.Close(); sb.Close(); }
+    }
+
+    [Test]
+    public void Malformed_datagrams_and_unknown_payload_types_are_counted_not_played()
+    {
+        var ports = Allocator();
+        var b = ports.TryBind()!;
+        using var clock = new MediaClock();
+        var sb = new RtpSession(b, Options(null));
+        var got = new Received(); got.Attach(sb);
+        sb.Start(clock);
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var to = new IPEndPoint(IPAddress.Loopback, b.Port);
+        try
+        {
+            peer.SendTo(new byte[] { 1, 2, 3 }, to);
+            peer.SendTo(new byte[] { 0x40, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1 }, to);
+            var packet = new byte[40];
+            var n = RtpWriter.Write(packet, false, 34, 1, 0, 5, new byte[20]);
+            peer.SendTo(packet.AsSpan(0, n), SocketFlags.None, to);
+            Thread.Sleep(100);
+            Run(clock, 3);
+            Assert.That(sb.PacketsMalformed, Is.EqualTo(2));
+            Assert.That(sb.PacketsUnknownPayload, Is.EqualTo(1));
+            Assert.That(sb.Latched, Is.False, "nothing valid arrived to latch on");
+            Assert.That(got.Frames, Is.Empty);
+        }
+        finally { sb.Close(); }
+    }
+
+    [Test]
+    public void Allocator_skips_ports_that_fail_to_bind_and_reserves_pairs_for_the_sdp()
+    {
+        var first = FreePorts.NextBlock(6);
+        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        squatter.Bind(new IPEndPoint(IPAddress.Loopback, first + (first & 1) + 1)); // the RTCP port of the first pair
+        var ports = new RtpPortAllocator(IPAddress.Loopback, first, first + 5);
+        var reserved = ports.Reserve();
+        Assert.That(reserved, Is.Not.Null);
+        Assert.That(reserved! % 2, Is.Zero);
+        Assert.That(reserved, Is.Not.EqualTo(first + (first & 1)), "the pair whose RTCP port is taken is skipped");
+        var pair = ports.Claim(reserved.Value);
+        Assert.That(pair, Is.Not.Null);
+        Assert.That(ports.Claim(reserved.Value), Is.Null, "claimed once");
+        var other = ports.Reserve();
+        Assert.That(other, Is.Not.Null.And.Not.EqualTo(reserved));
+        Assert.That(ports.Reserve(), Is.Null, "the range is exhausted");
+        ports.Release(other!.Value);
+        pair!.Dispose();
+        Assert.That(ports.InUse, Is.Zero);
+    }
+}

@@ -33,6 +33,7 @@ public sealed partial class RtpSession : IMediaClockStream, IDisposable
     private readonly long _epoch;
     private readonly short[] _pcmOut;
     private readonly short[] _pcmIn;
+    private readonly short[] _decodeScratch = new short[2880]; // a 1500-byte G.722 payload decodes to 3000; G.711 to 1500
     private readonly byte[] _payloadIn = new byte[1500];
     private readonly byte[] _packetOut = new byte[1500];
     private IDisposable? _clockRegistration;
@@ -63,6 +64,8 @@ public sealed partial class RtpSession : IMediaClockStream, IDisposable
     public int LocalPort => _sockets.Port;
     public uint Ssrc => _send.Ssrc;
     public IOutboundAudio? Source { get; set; }
+    /// <summary>False while the call is on hold (SDP sendonly/inactive from our side, RFC 3264 §8.4): no RTP out, the timestamp still runs.</summary>
+    public bool SendEnabled { get; set; } = true;
     public JitterBuffer Jitter => _jitter;
     public long PacketsSent => Interlocked.Read(ref _packetsSent);
     public long SendErrors => Interlocked.Read(ref _sendErrors);
@@ -108,7 +111,11 @@ public sealed partial class RtpSession : IMediaClockStream, IDisposable
         var concealed = kind != JitterPull.Frame;
         if (!concealed)
         {
-            var n = _options.Decoder.Decode(_payloadIn.AsSpan(0, frame.Length), pcm);
+            // A peer with another ptime (30 ms...) sends longer payloads: decode whole, play the first 20 ms
+            // (the rest is dropped: see docs/media-rtp.md, ptime other than 20 ms).
+            var payload = _payloadIn.AsSpan(0, Math.Min(frame.Length, _options.Decoder.EncodedLength(_decodeScratch.Length)));
+            var n = Math.Min(_options.Decoder.Decode(payload, _decodeScratch), pcm.Length);
+            _decodeScratch.AsSpan(0, n).CopyTo(pcm);
             if (n < pcm.Length) pcm[n..].Clear();
             _concealment.Played(pcm);
             _lostInRow = 0;
@@ -135,6 +142,7 @@ public sealed partial class RtpSession : IMediaClockStream, IDisposable
 
     private void SendNext()
     {
+        if (!SendEnabled) { _send.EndTalkSpurt(); _send.Advance(_frameUnits); return; }
         var destination = _rtpDestination;
         if (_options.TelephoneEventPayloadType is { } eventPt)
         {

@@ -162,6 +162,32 @@ public class RtpSessionTests
     }
 
     [Test]
+    public void A_session_on_hold_sends_nothing_and_resumes_with_a_marked_talk_spurt()
+    {
+        var ports = Allocator();
+        var a = ports.TryBind()!;
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.ReceiveTimeout = 500;
+        using var clock = new MediaClock();
+        var sa = new RtpSession(a, Options((IPEndPoint)listener.LocalEndPoint!)) { SendEnabled = false, Source = new NumberedFrames(1) };
+        sa.Start(clock);
+        try
+        {
+            for (var i = 0; i < 5; i++) clock.TickOnce();
+            Assert.That(sa.PacketsSent, Is.Zero);
+            sa.SendEnabled = true;
+            clock.TickOnce();
+            var buffer = new byte[1500];
+            var n = listener.Receive(buffer);
+            Assert.That(RtpHeader.TryParse(buffer.AsSpan(0, n), out var h, out _), Is.True);
+            Assert.That(h.Marker, Is.True, "first packet after hold starts a talk spurt");
+            Assert.That(h.PayloadOf(buffer.AsSpan(0, n))[0], Is.EqualTo((byte)1), "the source is not consumed while on hold");
+        }
+        finally { sa.Close(); }
+    }
+
+    [Test]
     public void Malformed_datagrams_and_unknown_payload_types_are_counted_not_played()
     {
         var ports = Allocator();

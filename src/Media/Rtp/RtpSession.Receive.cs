@@ -37,6 +37,10 @@ public sealed partial class RtpSession
     public long PacketsMalformed => Interlocked.Read(ref _malformed);
     public long PacketsUnknownPayload => Interlocked.Read(ref _unknownPayload);
 
+    private long _lastPacketAt;
+    /// <summary>Time since the last accepted RTP packet (since the start when none came): for a media timeout in Host.</summary>
+    public TimeSpan SinceLastPacket => _time.GetElapsedTime(Interlocked.Read(ref _lastPacketAt) is var t and not 0 ? t : _epoch);
+
     /// <summary>The SDP's c=/m= changed (re-INVITE): send there until a packet from the new address latches.</summary>
     public void UpdateRemote(IPEndPoint remote)
     {
@@ -108,6 +112,7 @@ public sealed partial class RtpSession
         {
             if (!Latch(from, ref _latchedRtp, rtcp: false)) { Interlocked.Increment(ref _ignored); return; }
             Interlocked.Increment(ref _received);
+            Interlocked.Exchange(ref _lastPacketAt, _time.GetTimestamp());
             _stats.OnPacket(header.Ssrc, header.SequenceNumber, header.Timestamp, arrival);
             var payload = header.PayloadOf(datagram);
             if (isAudio) _jitter.Push(header, payload, arrival);

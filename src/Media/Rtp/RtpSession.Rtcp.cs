@@ -18,6 +18,17 @@ public sealed partial class RtpSession
 
     public long ReportsReceived => Interlocked.Read(ref _reportsReceived);
     public long ByesReceived => Interlocked.Read(ref _byesReceived);
+    private volatile bool _pendingBye;
+
+    /// <summary>The peer sent RTCP BYE (§6.6): its stream ended (raised on the clock thread).</summary>
+    public event Action<RtpSession>? PeerLeft;
+
+    private void RaisePeerLeft()
+    {
+        if (!_pendingBye) return;
+        _pendingBye = false;
+        PeerLeft?.Invoke(this);
+    }
     /// <summary>The last report block the peer sent about our stream.</summary>
     public ReportBlock? PeerReportAboutUs { get; private set; }
     /// <summary>What we measured of the peer's stream (a copy, for logs and the call record).</summary>
@@ -82,6 +93,7 @@ public sealed partial class RtpSession
                         break;
                     case Goodbye:
                         Interlocked.Increment(ref _byesReceived);
+                        _pendingBye = true;
                         break;
                 }
             }

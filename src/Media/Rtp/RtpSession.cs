@@ -126,6 +126,7 @@ public sealed partial class RtpSession : IMediaClockStream, IDisposable
         }
         RaiseNotices();
         AudioReceived?.Invoke(this, pcm, concealed);
+        RaisePeerLeft();
     }
 
     private void RaiseNotices()

@@ -125,7 +125,12 @@ public class RtpSessionTests
         try
         {
             foreach (var key in "1234#") Assert.That(sa.SendDigit(key), Is.True);
-            Run(clock, 80);
+            Run(clock, 0);
+            // Five keys take 1.3 s of media time (200 ms each with the repeated ends, 60 ms apart); a loaded
+            // machine may need longer, so wait for the fifth end (at most 10 s).
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (gotB.Events.Count(e => e.Phase == TelephoneEventPhase.Ended) < 5 && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            Thread.Sleep(300); // any duplicate report would show up by now
         }
         finally { sa.Close(); sb.Close(); }
         var ended = gotB.Events.Where(e => e.Phase == TelephoneEventPhase.Ended).ToList();
@@ -145,6 +150,8 @@ public class RtpSessionTests
         var sb = new RtpSession(b, Options(new IPEndPoint(IPAddress.Loopback, a.Port), rtcp: rtcp));
         sa.Source = new NumberedFrames(0);
         sb.Source = new NumberedFrames(0);
+        var peerLeft = 0;
+        sb.PeerLeft += _ => Interlocked.Increment(ref peerLeft);
         sa.Start(clock);
         sb.Start(clock);
         try
@@ -154,6 +161,8 @@ public class RtpSessionTests
             Thread.Sleep(50);
             Assert.That(sb.ReportsReceived, Is.GreaterThan(2));
             Assert.That(sb.ByesReceived, Is.EqualTo(1));
+            Assert.That(peerLeft, Is.EqualTo(1), "PeerLeft raised once on B's next tick");
+            Assert.That(sb.SinceLastPacket, Is.LessThan(TimeSpan.FromSeconds(1)));
             Assert.That(sa.PeerReportAboutUs, Is.Not.Null, "B's reports carry a block about A's stream");
             Assert.That(sa.PeerReportAboutUs!.Value.CumulativeLost, Is.Zero);
             Assert.That(sa.PeerReportAboutUs!.Value.LastSenderReport, Is.Not.Zero, "LSR echoes A's last SR");

@@ -29,6 +29,12 @@ public interface ISqlDialect
 
     bool IsUniqueViolation(Exception exception);
 
+    /// <summary>
+    /// True when the database takes one writer at a time (SQLite): the store then queues its writers in-process,
+    /// which is far quicker than SQLite's busy handler, whose sleeps grow to 100 ms under contention.
+    /// </summary>
+    bool SingleWriter { get; }
+
     /// <summary>Creates the table of applied migrations when it is missing.</summary>
     string CreateMigrationsTable { get; }
 

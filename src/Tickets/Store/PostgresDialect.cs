@@ -22,6 +22,8 @@ public sealed class PostgresDialect : ISqlDialect
 
     public string EscapeLike(string text) => SqlDialects.EscapeLikeCommon(text);
 
+    public bool SingleWriter => false;
+
     public string CreateMigrationsTable =>
         "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name varchar(200) NOT NULL, applied_at bigint NOT NULL)";
 

@@ -29,6 +29,8 @@ public sealed class SqlServerDialect : ISqlDialect
     // In T-SQL LIKE, [ opens a character class too.
     public string EscapeLike(string text) => SqlDialects.EscapeLikeCommon(text).Replace("[", "\\[");
 
+    public bool SingleWriter => false;
+
     public string CreateMigrationsTable =>
         "IF OBJECT_ID(N'schema_migrations', N'U') IS NULL CREATE TABLE schema_migrations (version int NOT NULL CONSTRAINT pk_schema_migrations PRIMARY KEY, name nvarchar(200) NOT NULL, applied_at bigint NOT NULL)";
 

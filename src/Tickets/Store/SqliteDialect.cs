@@ -33,6 +33,8 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string EscapeLike(string text) => SqlDialects.EscapeLikeCommon(text);
 
+    public bool SingleWriter => true;
+
     public string CreateMigrationsTable =>
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)";
 

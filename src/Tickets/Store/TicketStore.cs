@@ -13,7 +13,22 @@ public sealed class TicketStore(ISqlDialect dialect, string connectionString) : 
     /// <summary>Fresh codes tried before giving up: at 10⁶ orders a draw collides with odds 1 in 900, so 8 is plenty.</summary>
     public const int CodeAttempts = 8;
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new();
+
     private readonly TicketSql _sql = new(dialect);
+    private readonly SemaphoreSlim? _writeGate = dialect.SingleWriter ? WriteGates.GetOrAdd(connectionString, _ => new SemaphoreSlim(1, 1)) : null;
+
+    private async Task<IDisposable?> WriterAsync(CancellationToken cancel)
+    {
+        if (_writeGate is null) return null;
+        await _writeGate.WaitAsync(cancel);
+        return new Release(_writeGate);
+    }
+
+    private sealed class Release(SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.Release();
+    }
 
     public ISqlDialect Dialect => dialect;
     public TicketSql Sql => _sql;
@@ -23,6 +38,7 @@ public sealed class TicketStore(ISqlDialect dialect, string connectionString) : 
 
     public async Task<Ticket> InsertAsync(Ticket ticket, HistoryEntry created, CancellationToken cancel = default)
     {
+        using var writer = await WriterAsync(cancel);
         await using var connection = await dialect.OpenAsync(connectionString, cancel);
         for (var attempt = 1; ; attempt++)
         {
@@ -60,6 +76,7 @@ public sealed class TicketStore(ISqlDialect dialect, string connectionString) : 
 
     public async Task<bool> UpdateAsync(Ticket ticket, int expectedVersion, HistoryEntry? entry, CancellationToken cancel = default)
     {
+        using var writer = await WriterAsync(cancel);
         await using var connection = await dialect.OpenAsync(connectionString, cancel);
         await using var transaction = await connection.BeginTransactionAsync(cancel);
         var row = TicketRow.From(ticket);
@@ -78,6 +95,7 @@ public sealed class TicketStore(ISqlDialect dialect, string connectionString) : 
 
     public async Task AddHistoryAsync(HistoryEntry entry, CancellationToken cancel = default)
     {
+        using var writer = await WriterAsync(cancel);
         await using var connection = await dialect.OpenAsync(connectionString, cancel);
         await connection.ExecuteAsync(new CommandDefinition(_sql.InsertHistory, HistoryRow.From(entry), cancellationToken: cancel));
     }

@@ -6,20 +6,24 @@ using Telephony.Tickets.Domain;
 using Telephony.Tickets.Sla;
 using Telephony.Tickets.Store;
 
-// dotnet run -c Release --project bench/store -- [orders=20000] [writers=16]
+// dotnet run -c Release --project bench/store -- [orders=20000] [writers=16] [sqlite|postgres]
 // Creates orders through TicketService (validation, SLA clock, insert + history row in one transaction), then looks
 // every code up once with the same number of readers. SQLite on a file in /tmp (WAL, synchronous=NORMAL);
 // PostgreSQL 15 started by the bench like the tests do (fsync=off, synchronous_commit=off).
 var orders = args.Length > 0 ? int.Parse(args[0]) : 20000;
 var writers = args.Length > 1 ? int.Parse(args[1]) : 16;
+var only = args.Length > 2 ? args[2] : null; // "sqlite" or "postgres": run one store
 var calendar = WorkingCalendar.Load(Path.Combine(RepositoryPaths.Root, "config", "calendar"));
 
 var dir = RepositoryPaths.NewScratchDirectory("bench");
 try
 {
-    await RunAsync("sqlite", new SqliteDialect(), $"Data Source={Path.Combine(dir, "bench.db")}");
-    await using var pg = await PostgresServer.StartAsync();
-    await RunAsync("postgres", new PostgresDialect(), pg.ConnectionString);
+    if (only is null or "sqlite") await RunAsync("sqlite", new SqliteDialect(), $"Data Source={Path.Combine(dir, "bench.db")}");
+    if (only is null or "postgres")
+    {
+        await using var pg = await PostgresServer.StartAsync();
+        await RunAsync("postgres", new PostgresDialect(), pg.ConnectionString);
+    }
 }
 finally
 {

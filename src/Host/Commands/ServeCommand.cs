@@ -6,6 +6,7 @@ using Serilog;
 using Telephony.Host.Configuration;
 using Telephony.Host.Logging;
 using Telephony.Host.Engine;
+using Telephony.Host.Api;
 
 namespace Telephony.Host.Commands;
 
@@ -49,9 +50,17 @@ public static class ServeCommand
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton<SipEngineService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SipEngineService>());
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        builder.Services.AddOpenApi();
+        builder.Services.AddTickets(configuration);
+        builder.Services.AddTicketsProgress(configuration);
 
         var app = builder.Build();
+        app.UseRateLimiter();
         app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapOpenApi();
+        app.MapTickets();
+        app.MapTicketsProgress();
         return app;
     }
 }

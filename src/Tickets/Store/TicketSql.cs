@@ -1,0 +1,100 @@
+using System.Text;
+
+namespace Telephony.Tickets.Store;
+
+/// <summary>
+/// Every statement the store runs, written once and spelled for one dialect. Parameters always (Dapper):
+/// user text never enters the SQL. The ScriptDom test parses each of these for SQL Server.
+/// </summary>
+public sealed class TicketSql
+{
+    private const string Columns =
+        "code, version, channel, caller_phone, caller_name, anonymous, confidential, transcript, recording_ref, title, " +
+        "description, category1, category2, category3, type, urgency, location, department, status, satisfaction, " +
+        "merged_into, reply, created_at, updated_at, accepted_at, replied_at, closed_at, reply_due_at, reply_warn_at, " +
+        "close_due_at, close_warn_at, sla_state, sla_next_check_at";
+
+    private const string Values =
+        "@Code, @Version, @Channel, @CallerPhone, @CallerName, @Anonymous, @Confidential, @Transcript, @RecordingRef, @Title, " +
+        "@Description, @Category1, @Category2, @Category3, @Type, @Urgency, @Location, @Department, @Status, @Satisfaction, " +
+        "@MergedInto, @Reply, @CreatedAt, @UpdatedAt, @AcceptedAt, @RepliedAt, @ClosedAt, @ReplyDueAt, @ReplyWarnAt, " +
+        "@CloseDueAt, @CloseWarnAt, @SlaState, @SlaNextCheckAt";
+
+    private const string Select =
+        "SELECT id AS Id, code AS Code, version AS Version, channel AS Channel, caller_phone AS CallerPhone, " +
+        "caller_name AS CallerName, anonymous AS Anonymous, confidential AS Confidential, transcript AS Transcript, " +
+        "recording_ref AS RecordingRef, title AS Title, description AS Description, category1 AS Category1, " +
+        "category2 AS Category2, category3 AS Category3, type AS Type, urgency AS Urgency, location AS Location, " +
+        "department AS Department, status AS Status, satisfaction AS Satisfaction, merged_into AS MergedInto, " +
+        "reply AS Reply, created_at AS CreatedAt, updated_at AS UpdatedAt, accepted_at AS AcceptedAt, " +
+        "replied_at AS RepliedAt, closed_at AS ClosedAt, reply_due_at AS ReplyDueAt, reply_warn_at AS ReplyWarnAt, " +
+        "close_due_at AS CloseDueAt, close_warn_at AS CloseWarnAt, sla_state AS SlaState, " +
+        "sla_next_check_at AS SlaNextCheckAt FROM tickets";
+
+    private readonly ISqlDialect _dialect;
+
+    public TicketSql(ISqlDialect dialect)
+    {
+        _dialect = dialect;
+        Insert = dialect.InsertReturningId("tickets", Columns, Values);
+        DueForSla = $"{Select} WHERE sla_next_check_at IS NOT NULL AND sla_next_check_at <= @Now ORDER BY sla_next_check_at, id {dialect.Page}";
+    }
+
+    public string Insert { get; }
+
+    public string InsertHistory =>
+        "INSERT INTO ticket_history (ticket_id, at, actor, kind, from_status, to_status, note) " +
+        "VALUES (@TicketId, @At, @Actor, @Kind, @FromStatus, @ToStatus, @Note)";
+
+    public string GetById => $"{Select} WHERE id = @Id";
+
+    public string GetByCode => $"{Select} WHERE code = @Code";
+
+    /// <summary>Optimistic concurrency: the row changes only if it still has the version the writer read.</summary>
+    public string Update =>
+        "UPDATE tickets SET version = @Version, caller_phone = @CallerPhone, caller_name = @CallerName, " +
+        "anonymous = @Anonymous, confidential = @Confidential, transcript = @Transcript, recording_ref = @RecordingRef, " +
+        "title = @Title, description = @Description, category1 = @Category1, category2 = @Category2, category3 = @Category3, " +
+        "type = @Type, urgency = @Urgency, location = @Location, department = @Department, status = @Status, " +
+        "satisfaction = @Satisfaction, merged_into = @MergedInto, reply = @Reply, updated_at = @UpdatedAt, " +
+        "accepted_at = @AcceptedAt, replied_at = @RepliedAt, closed_at = @ClosedAt, reply_due_at = @ReplyDueAt, " +
+        "reply_warn_at = @ReplyWarnAt, close_due_at = @CloseDueAt, close_warn_at = @CloseWarnAt, " +
+        "sla_state = @SlaState, sla_next_check_at = @SlaNextCheckAt " +
+        "WHERE id = @Id AND version = @ExpectedVersion";
+
+    public string History =>
+        "SELECT ticket_id AS TicketId, at AS At, actor AS Actor, kind AS Kind, from_status AS FromStatus, " +
+        "to_status AS ToStatus, note AS Note FROM ticket_history WHERE ticket_id = @Id ORDER BY id";
+
+    public string DueForSla { get; }
+
+    /// <summary>The page and the total count of a search; only the filters present become conditions.</summary>
+    public (string Page, string Count) Search(TicketQuery query)
+    {
+        var where = new StringBuilder();
+        void And(string condition) => where.Append(where.Length == 0 ? " WHERE " : " AND ").Append(condition);
+        if (!string.IsNullOrWhiteSpace(query.Keyword))
+            And($"({_dialect.Like("title", "@Keyword")} OR {_dialect.Like("description", "@Keyword")} OR {_dialect.Like("location", "@Keyword")})");
+        if (!string.IsNullOrWhiteSpace(query.Code)) And("code = @Code");
+        if (!string.IsNullOrWhiteSpace(query.Phone)) And("caller_phone = @Phone");
+        if (query.Status is not null) And("status = @Status");
+        if (!string.IsNullOrWhiteSpace(query.Department)) And("department = @Department");
+        if (query.From is not null) And("created_at >= @From");
+        if (query.To is not null) And("created_at < @To");
+        return ($"{Select}{where} ORDER BY created_at DESC, id DESC {_dialect.Page}", $"SELECT COUNT(*) FROM tickets{where}");
+    }
+
+    /// <summary>The parameters that go with <see cref="Search"/>.</summary>
+    public object SearchParameters(TicketQuery query) => new
+    {
+        Keyword = query.Keyword is { } k ? $"%{_dialect.EscapeLike(k.Trim())}%" : null,
+        Code = query.Code?.Trim(),
+        Phone = query.Phone?.Trim(),
+        Status = query.Status?.ToString(),
+        Department = query.Department?.Trim(),
+        From = query.From?.ToUnixTimeMilliseconds(),
+        To = query.To?.ToUnixTimeMilliseconds(),
+        Skip = (query.Page - 1) * query.PageSize,
+        Take = query.PageSize,
+    };
+}

@@ -22,7 +22,7 @@ public sealed class ClassifierTrainer(IProgress<TrainingProgress>? progress = nu
 {
     private int _done, _total;
 
-    public static readonly TrainerKind[] DefaultTrainers = [TrainerKind.Sdca, TrainerKind.Lbfgs, TrainerKind.Perceptron, TrainerKind.LightGbm];
+    public static readonly TrainerKind[] DefaultTrainers = [TrainerKind.Sdca, TrainerKind.Perceptron, TrainerKind.Svm, TrainerKind.LightGbm];
 
     public IReadOnlyList<TrainerRun> Compare(IReadOnlyList<LabeledMessage> train, IReadOnlyList<LabeledMessage> dev, IReadOnlyList<TrainerKind> trainers)
     {

@@ -73,7 +73,7 @@ public sealed class DispatchCatalogue
         foreach (var r in _keywordRules)
         {
             if (r.Category is not null && r.Category != category) continue;
-            var m = r.Keywords!.Match(text);
+            var m = r.Keywords!.SafeMatch(text);
             if (m.Success) return new DepartmentProposal(r.Department, r.Id, r.Line, $"keyword '{m.Value}'");
         }
         if (category is not null && _categoryDefaults.TryGetValue(category, out var d))

@@ -68,13 +68,20 @@ public sealed class AlertRules
         var hits = new List<(AlertRule, RuleHit)>();
         foreach (var rule in Rules)
         {
-            foreach (Match m in rule.Pattern.Matches(text))
+            try
             {
-                var sentence = SentenceAround(text, m.Index, m.Length);
-                if (rule.Unless?.IsMatch(sentence) == true) continue;
-                if (Negations.Any(n => n.Pattern.IsMatch(sentence))) continue;
-                hits.Add((rule, new RuleHit(rule.Id, rule.Weight, m.Value)));
-                break;
+                foreach (Match m in rule.Pattern.Matches(text))
+                {
+                    var sentence = SentenceAround(text, m.Index, m.Length);
+                    if (rule.Unless?.IsMatch(sentence) == true) continue;
+                    if (Negations.Any(n => n.Pattern.IsMatch(sentence))) continue;
+                    hits.Add((rule, new RuleHit(rule.Id, rule.Weight, m.Value)));
+                    break;
+                }
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // A runaway pattern on one text: that rule does not fire; the others still decide.
             }
         }
         return hits;

@@ -43,7 +43,7 @@ public sealed class RequestTypeRules(IReadOnlyList<TypeRule> rules)
         var hits = new List<(TypeRule Rule, RuleHit Hit)>();
         foreach (var r in Rules)
         {
-            var m = r.Pattern.Match(text);
+            var m = r.Pattern.SafeMatch(text);
             if (m.Success) hits.Add((r, new RuleHit(r.Id, r.Weight, m.Value)));
         }
         if (hits.Count == 0) return new TypeAssessment(RequestType.Consultation, DefaultConfidence, []);

@@ -50,8 +50,9 @@ public sealed class RuleSection(string file, string id, int line)
         if (text is null) return null;
         try
         {
-            // A match timeout keeps a pathological pattern from stalling a call: rules run on every utterance.
-            return new Regex(text, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, TimeSpan.FromMilliseconds(50));
+            // A match timeout keeps a pathological pattern from stalling a call (rules run on every utterance);
+            // generous, because a busy machine can pause a thread for tens of milliseconds.
+            return new Regex(text, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, MatchTimeout);
         }
         catch (ArgumentException e)
         {
@@ -81,6 +82,8 @@ public sealed class RuleSection(string file, string id, int line)
 /// </summary>
 public static class RuleDocument
 {
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(500);
+
     private static readonly Regex IdPattern = new(@"^[A-Za-z0-9_.\-\p{IsCJKUnifiedIdeographs}]+$", RegexOptions.CultureInvariant);
 
     public static IReadOnlyList<RuleSection> Load(string path)
@@ -118,5 +121,15 @@ public static class RuleDocument
             current.Add(key, line[(eq + 1)..].Trim(), n);
         }
         return sections;
+    }
+}
+
+public static class RegexExtensions
+{
+    /// <summary>The match, or a failed match when the pattern ran past <see cref="RuleDocument.MatchTimeout"/> (the rule just does not fire).</summary>
+    public static Match SafeMatch(this Regex regex, string text)
+    {
+        try { return regex.Match(text); }
+        catch (RegexMatchTimeoutException) { return Match.Empty; }
     }
 }

@@ -18,8 +18,12 @@ public sealed record SimilarCase(string OrderId, double Score, bool IsOpen);
 /// </summary>
 public sealed class SimilarCaseIndex
 {
-    /// <summary>At or above this cosine, the most similar open order is proposed as a duplicate to merge.</summary>
-    public const double DefaultDuplicateThreshold = 0.5;
+    /// <summary>
+    /// At or above this cosine, the most similar open order is proposed as a duplicate to merge. A reworded
+    /// retelling of one case scored about 0.45 against 1,000 real messages, other complaints on the same
+    /// topic (barbecue smoke and noise) up to 0.35 (SimilarCaseIndexTests).
+    /// </summary>
+    public const double DefaultDuplicateThreshold = 0.4;
 
     private readonly Dictionary<ulong, List<(int Doc, float Tf)>> _postings = new();
     private readonly Dictionary<ulong, int> _df = new();

@@ -24,7 +24,7 @@ public sealed class ClassifierTrainer(IProgress<TrainingProgress>? progress = nu
 
     public static readonly TrainerKind[] DefaultTrainers = [TrainerKind.Sdca, TrainerKind.Perceptron, TrainerKind.Svm, TrainerKind.LightGbm];
 
-    public IReadOnlyList<TrainerRun> Compare(IReadOnlyList<LabeledMessage> train, IReadOnlyList<LabeledMessage> dev, IReadOnlyList<TrainerKind> trainers)
+    public IReadOnlyList<TrainerRun> Compare(IReadOnlyList<LabeledMessage> train, IReadOnlyList<LabeledMessage> dev, IReadOnlyList<TrainerKind> trainers, Action<TrainerRun>? scored = null)
     {
         _total += trainers.Count * 2 + 1;
         var ml = new MLContext(seed);
@@ -48,6 +48,7 @@ public sealed class ClassifierTrainer(IProgress<TrainingProgress>? progress = nu
                 Evaluation.Evaluate(classifier, dev, EvaluationView.TitlesOnly),
                 Evaluation.Evaluate(classifier, dev, EvaluationView.Cut60),
                 seconds));
+            scored?.Invoke(runs[^1]);
             Step();
         }
         return runs;

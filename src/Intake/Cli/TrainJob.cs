@@ -6,7 +6,8 @@ using Telephony.Intake.Data;
 namespace Telephony.Intake.Cli;
 
 /// <summary>What <c>train</c> does, kept out of Host so setup, tests and the command share it.</summary>
-public sealed record TrainJobOptions(string DataDirectory, ModelFiles Output, IReadOnlyList<TrainerKind> Trainers, bool OnlyIfStale = false);
+/// <param name="TrainOnly">Final model on train.csv alone, so that <c>eval</c> on dev.csv is a held-out score.</param>
+public sealed record TrainJobOptions(string DataDirectory, ModelFiles Output, IReadOnlyList<TrainerKind> Trainers, bool OnlyIfStale = false, bool TrainOnly = false);
 
 public static class TrainJob
 {
@@ -30,7 +31,7 @@ public static class TrainJob
     {
         var inv = CultureInfo.InvariantCulture;
         string trainPath = TrainFile(o.DataDirectory), devPath = DevFile(o.DataDirectory);
-        var checksum = MessageFile.Checksum([trainPath, devPath]);
+        var checksum = MessageFile.Checksum(o.TrainOnly ? [trainPath] : [trainPath, devPath]);
         if (o.OnlyIfStale && IsCurrent(o.Output, checksum))
         {
             output.WriteLine($"intake model is current ({o.Output.Model}, data sha256 {checksum[..12]}, {ModelCard.CurrentTrainerVersion})");
@@ -40,15 +41,19 @@ public static class TrainJob
         var train = MessageFile.Load(trainPath);
         var dev = MessageFile.Load(devPath);
         var trainer = new ClassifierTrainer(progress);
-        var runs = trainer.Compare(train, dev, o.Trainers);
+        output.WriteLine($"trained on {train.Count} (train.csv), scored on {dev.Count} (dev.csv); character 1–3-grams, TF-IDF");
+        output.WriteLine("trainer      dev accuracy  dev macro-F1  titles-only acc  60-char acc  train s");
+        void Row(TrainerRun r) =>
+            output.WriteLine(string.Create(inv, $"{r.Trainer,-11}  {r.Dev.Accuracy,12:0.0000}  {r.Dev.MacroF1,12:0.0000}  {r.TitlesOnly.Accuracy,15:0.0000}  {r.Cut60.Accuracy,11:0.0000}  {r.Seconds,7:0.0}"));
+        var runs = trainer.Compare(train, dev, o.Trainers, Row);
         var best = ClassifierTrainer.Best(runs);
-        var all = train.Concat(dev).ToList();
+        var all = o.TrainOnly ? train.ToList() : train.Concat(dev).ToList();
         var (_, model, ml, seconds) = trainer.Train(all, best.Trainer);
         var card = new ModelCard
         {
             Trainer = best.Trainer.ToString(),
             DataChecksum = checksum,
-            DataFiles = [Path.GetFileName(trainPath), Path.GetFileName(devPath)],
+            DataFiles = o.TrainOnly ? [Path.GetFileName(trainPath)] : [Path.GetFileName(trainPath), Path.GetFileName(devPath)],
             Messages = all.Count,
             Categories = all.Select(m => m.Category).Distinct().Order(StringComparer.Ordinal).ToList(),
             TrainedAt = DateTimeOffset.UtcNow,
@@ -58,12 +63,8 @@ public static class TrainJob
         ClassifierTrainer.Save(ml, model, card, o.Output);
         (progress as IDisposable)?.Dispose();
 
-        output.WriteLine($"trained on {train.Count} (train.csv), scored on {dev.Count} (dev.csv); character 1–3-grams, TF-IDF");
-        output.WriteLine("trainer      dev accuracy  dev macro-F1  titles-only acc  60-char acc  train s");
-        foreach (var r in runs)
-            output.WriteLine(string.Create(inv, $"{r.Trainer,-11}  {r.Dev.Accuracy,12:0.0000}  {r.Dev.MacroF1,12:0.0000}  {r.TitlesOnly.Accuracy,15:0.0000}  {r.Cut60.Accuracy,11:0.0000}  {r.Seconds,7:0.0}"));
         output.WriteLine($"titles-only: {best.TitlesOnly.Count} dev messages with a subject line; 60-char: the body cut to {Evaluation.CutLength} characters, no title");
-        output.WriteLine($"best: {best.Trainer} (macro-F1); final model trained on train + dev ({all.Count} messages) in {seconds:0.0} s");
+        output.WriteLine($"best: {best.Trainer} (macro-F1); final model trained on {(o.TrainOnly ? "train only" : "train + dev")} ({all.Count} messages) in {seconds:0.0} s");
         output.WriteLine($"wrote {o.Output.Model} and {o.Output.Card} ({watch.Elapsed.TotalSeconds:0.0} s in all)");
         return 0;
     }

@@ -22,7 +22,7 @@ public sealed class ClassifierTrainer(IProgress<TrainingProgress>? progress = nu
 {
     private int _done, _total;
 
-    public static readonly TrainerKind[] DefaultTrainers = [TrainerKind.Sdca, TrainerKind.Perceptron, TrainerKind.Svm, TrainerKind.LightGbm];
+    public static readonly TrainerKind[] DefaultTrainers = [TrainerKind.Sdca, TrainerKind.Perceptron, TrainerKind.Svm]; // LightGbm and Lbfgs: --trainers, too slow here (docs/intake.md)
 
     public IReadOnlyList<TrainerRun> Compare(IReadOnlyList<LabeledMessage> train, IReadOnlyList<LabeledMessage> dev, IReadOnlyList<TrainerKind> trainers, Action<TrainerRun>? scored = null)
     {

@@ -57,8 +57,8 @@ public static class WhisperModelFile
             return Reject(path, ModelRejection.BadVocabulary, $"vocabulary of {vocab} tokens for n_vocab {hp.Vocab}", hp);
         for (var i = 0; i < vocab; i++)
         {
-            if (!reader.TryInt32(out var tokenLength) || tokenLength < 0 || tokenLength > 1024)
-                return Reject(path, ModelRejection.BadVocabulary, $"token {i} has length {tokenLength}", hp);
+            if (!reader.TryInt32(out var tokenLength)) return Reject(path, ModelRejection.Truncated, $"file ends before token {i}", hp);
+            if (tokenLength is < 0 or > 1024) return Reject(path, ModelRejection.BadVocabulary, $"token {i} has length {tokenLength}", hp);
             if (!reader.Skip(tokenLength)) return Reject(path, ModelRejection.Truncated, $"file ends inside token {i}", hp);
         }
 

@@ -13,6 +13,7 @@ public static class Program
         var root = new RootCommand("Telephony: a 12345 citizen-service hotline backend (SIP/RTP engine, speech intake, work orders).");
         root.Options.Add(CommonOptions.Config);
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(TranscribeCommand.Create());
         return root;
     }
 }

@@ -7,7 +7,7 @@ using Telephony.Speech.Vad;
 
 // bench/asr. Usage: AsrBench MODEL VAD_MODEL UTTERANCE.wav THREADS MODE
 //   single   one whisper_full on the file, printed as "binding_ms N" (compared with whisper-cli by run.sh)
-//   pool     throughput: 16 copies of the file on pools of 1x2 and 2x1 workers x threads
+//   pool     throughput: 8 copies of the file on pools of 1x2 and 2x1 workers x threads
 //   latency  the file (a 10 s utterance) plus 1.5 s silence fed at real-time pace in 20 ms packets through
 //            Silero endpointing and the pool; latency = transcript time - end of speech
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -31,9 +31,9 @@ switch (mode)
     case "pool":
         foreach (var (workers, perWorker) in new[] { (1, threads), (threads, 1) })
         {
-            using var pool = new TranscriptionPool(model, new TranscriptionPoolOptions { Workers = workers, ThreadsPerWorker = perWorker, Decoding = options });
+            using var pool = new TranscriptionPool(model, new TranscriptionPoolOptions { Workers = workers, ThreadsPerWorker = perWorker, Decoding = options, QueueTimeout = TimeSpan.FromHours(1), RunTimeout = TimeSpan.FromMinutes(10) });
             await pool.TranscribeAsync(samples); // warm-up
-            const int n = 16;
+            const int n = 8;
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, n).Select(_ => pool.TranscribeAsync(samples)));
             var minutes = n * seconds / 60;
@@ -42,7 +42,7 @@ switch (mode)
         break;
     case "latency":
     {
-        using var pool = new TranscriptionPool(model, new TranscriptionPoolOptions { Workers = 1, ThreadsPerWorker = threads, Decoding = options });
+        using var pool = new TranscriptionPool(model, new TranscriptionPoolOptions { Workers = 1, ThreadsPerWorker = threads, Decoding = options, RunTimeout = TimeSpan.FromMinutes(10) });
         await pool.TranscribeAsync(samples); // warm-up
         using var vad = SileroVad.Load(vadPath);
         var stream = samples.Concat(new short[24000]).ToArray();

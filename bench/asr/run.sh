@@ -16,7 +16,7 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 # A 10 s utterance: two hotline sentences from espeak-ng, 16 kHz PCM16, trimmed/padded to 10.0 s.
 espeak-ng -v cmn-latn-pinyin -w "$work/a.wav" "nin2 hao3, wo3 yao4 tou2 su4 wo3 jia1 lou2 xia4 de5 can1 guan3, ye4 li3 tai4 chao3 le5, yi3 jing1 hao3 ji3 ge4 xing1 qi1 le5."
 espeak-ng -v cmn-latn-pinyin -w "$work/b.wav" "qing3 ni3 men5 jin3 kuai4 pai4 ren2 lai2 guan3 yi1 xia4, xie4 xie4."
-sox "$work/a.wav" "$work/b.wav" -r 16000 -c 1 -b 16 -e signed-integer "$work/u.wav" gain -n -3 pad 0 10 trim 0 10
+sox "$work/a.wav" "$work/b.wav" -r 16000 -c 1 -b 16 -e signed-integer "$work/u.wav" gain -n -3 pad 0 10 trim 0 10 2>/dev/null
 
 dotnet build bench/asr -c Release -nologo -v:q >/dev/null
 bench="dotnet bench/asr/bin/Release/net10.0/AsrBench.dll"

@@ -41,7 +41,8 @@ public static class TestAudio
             {
                 var noise = path + ".noise.wav";
                 var seconds = Pcm16Wav.Read(clean).Length / 16000.0;
-                Sox("-n", "-r", "8000", "-c", "1", "-b", "16", "-e", "signed-integer", noise,
+                // -R: the same noise every run (sox seeds its generator from the clock otherwise).
+                Sox("-R", "-n", "-r", "8000", "-c", "1", "-b", "16", "-e", "signed-integer", noise,
                     "synth", seconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture), "pinknoise", "sinc", "300-3400", "gain", "-n", level.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 noisy = path + ".mix.wav";
                 Sox("-m", narrow, noise, noisy);

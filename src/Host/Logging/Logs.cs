@@ -6,6 +6,9 @@ namespace Telephony.Host.Logging;
 
 public static class Logs
 {
+    /// <summary>One line per event; <c>:l</c> writes strings and enums as they are, without quotes.</summary>
+    public const string OutputTemplate = "{Timestamp:HH:mm:ss.fff} [{Level:u3}] {SourceContext}: {Message:l}{NewLine}{Exception}";
+
     /// <summary>
     /// The process-wide Serilog logger: console, structured, phone numbers masked. The console is written
     /// in batches from a background queue (<see cref="BatchedConsoleSink"/>) so a burst of calls never waits
@@ -16,7 +19,6 @@ public static class Logs
             .ReadFrom.Configuration(configuration)
             .Enrich.FromLogContext()
             .Enrich.With<PhoneMaskingEnricher>()
-            .WriteTo.Sink(new BatchedConsoleSink(new MessageTemplateTextFormatter(
-                "{Timestamp:HH:mm:ss.fff} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")))
+            .WriteTo.Sink(new BatchedConsoleSink(new MessageTemplateTextFormatter(OutputTemplate)))
             .CreateLogger();
 }

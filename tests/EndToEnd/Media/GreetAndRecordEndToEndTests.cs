@@ -112,6 +112,36 @@ public class GreetAndRecordEndToEndTests
         });
     }
 
+    [Test]
+    public async Task Rfc4733_digits_from_baresip_are_logged_in_order_and_kept_in_the_sidecar()
+    {
+        var engine = _engine!;
+        var before = Directory.Exists(_recordings) ? Directory.GetFiles(_recordings, "*.json").ToHashSet() : [];
+        await using var phone = await Baresip.StartAsync(new BaresipOptions
+        {
+            Account = new BaresipAccount { User = EngineProcess.CitizenUser, AudioCodecs = ["PCMU"] },
+            AudioPadding = TimeSpan.FromSeconds(30),
+        });
+        await phone.DialAsync($"sip:12345@{engine.SipTarget}");
+        await phone.WaitForEventAsync(BaresipEvents.CallEstablished, TimeSpan.FromSeconds(10));
+        var logStart = engine.Output.Length;
+        await phone.SendDtmfAsync("159#");
+        await PollAsync(() => engine.Output.Contains("DTMF # (RFC 4733)") ? "" : null, "the engine logging the last digit", engine);
+        await phone.HangupAsync();
+        await phone.WaitForEventAsync(BaresipEvents.CallClosed, TimeSpan.FromSeconds(10));
+
+        var sidecarPath = await PollAsync(() => Directory.Exists(_recordings)
+            ? Directory.GetFiles(_recordings, "*.json").FirstOrDefault(f => !before.Contains(f)) : null, "the recording's JSON sidecar", engine);
+        var sidecar = RecordingSidecar.Read(sidecarPath!)!;
+        var logged = string.Concat(System.Text.RegularExpressions.Regex.Matches(engine.Output[logStart..], @"DTMF (.) \(RFC 4733\)").Select(m => m.Groups[1].Value));
+        Assert.Multiple(() =>
+        {
+            Assert.That(logged, Is.EqualTo("159#"), "each key logged once, in order");
+            Assert.That(sidecar.Dtmf, Is.EqualTo("159#"));
+            Assert.That(sidecar.EndReason, Is.EqualTo("RemoteHangup"));
+        });
+    }
+
     private static async Task<T?> PollAsync<T>(Func<T?> find, string what, EngineProcess engine) where T : class
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);

@@ -182,7 +182,21 @@ public sealed class GreetAndRecordCall
         }
     }
 
+    // Runs inside Sip's end of the call: whatever fails here is logged, never thrown back into the engine
+    // (its call-log line comes after this event).
     private void OnEnded(SipCall call, CallEndReason reason)
+    {
+        try
+        {
+            Finish(call, reason);
+        }
+        catch (Exception e)
+        {
+            _log.LogError(e, "Call {CallId}: closing media and recording failed", call.CallId);
+        }
+    }
+
+    private void Finish(SipCall call, CallEndReason reason)
     {
         RecordingSidecar? sidecar = null;
         lock (_gate)

@@ -54,13 +54,13 @@ internal static class BaresipConfig
     {
         if (o.AudioSource is null)
         {
-            WavFile.WriteSilence(path, o.AudioPadding);
+            WavFile.WriteSilence(path, o.AudioPadding, o.AudioSampleRate);
             return;
         }
         var sox = ExternalTool.Require("sox", "sox");
         var padding = o.AudioPadding.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var process = PeerProcess.Start(sox,
-            [o.AudioSource, "-r", "8000", "-c", "1", "-b", "16", "-e", "signed-integer", path, "pad", "0", padding]);
+            [o.AudioSource, "-r", o.AudioSampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c", "1", "-b", "16", "-e", "signed-integer", path, "pad", "0", padding]);
         if (!process.TryWaitForExitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult() || process.ExitCode != 0)
             Assert.Fail($"sox could not convert {o.AudioSource} for baresip:\n{process.Output}");
     }

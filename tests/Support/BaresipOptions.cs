@@ -46,6 +46,12 @@ public sealed record BaresipOptions
     /// </summary>
     public string? AudioSource { get; init; }
 
+    /// <summary>
+    /// The rate the source WAV is converted to: baresip's aufile must match the codec's (8000 for G.711,
+    /// 16000 for G.722, which it otherwise refuses with "must have sample-rate 16000 Hz").
+    /// </summary>
+    public int AudioSampleRate { get; init; } = 8000;
+
     /// <summary>Silence added after <see cref="AudioSource"/>, or the length of the silence; calls must end before it runs out.</summary>
     public TimeSpan AudioPadding { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -48,6 +48,7 @@ public static class ServeCommand
         builder.Host.UseSerilog();
         builder.WebHost.UseUrls(configuration["Http:Url"] ?? "http://127.0.0.1:8080");
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton<MediaEngine>();
         builder.Services.AddSingleton<SipEngineService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SipEngineService>());
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));

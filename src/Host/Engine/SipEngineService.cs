@@ -1,34 +1,44 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Telephony.Host.Calls;
 using Telephony.Sip.Calls;
 using Telephony.Sip.UserAgent;
 
 namespace Telephony.Host.Engine;
 
 /// <summary>
-/// Runs the SIP engine inside the host. Until media and the IVR land, an inbound call rings for
-/// <c>Sip:AnswerAfterMs</c>, is answered and stays up until the caller's BYE. Stopping the host sends BYE
-/// to every call in progress.
+/// Runs the SIP engine inside the host, with its RTP ports from the <see cref="MediaEngine"/>. Until the IVR
+/// lands, an inbound call rings for <c>Sip:AnswerAfterMs</c>, is answered, hears the greeting, is recorded
+/// until the caller stops (<see cref="GreetAndRecordCall"/>), hears a beep and is hung up. Stopping the host
+/// sends BYE to every call in progress.
 /// </summary>
 public sealed class SipEngineService : IHostedService, IAsyncDisposable
 {
     private readonly ILogger<SipEngineService> _log;
     private readonly TimeSpan _answerDelay;
+    private readonly MediaEngine _media;
+    private readonly CallFlowOptions _flow;
+    private readonly ILoggerFactory _logs;
 
     public SipEngine Engine { get; }
 
-    public SipEngineService(IConfiguration configuration, ILoggerFactory logs)
+    public SipEngineService(IConfiguration configuration, ILoggerFactory logs, MediaEngine media)
     {
         _log = logs.CreateLogger<SipEngineService>();
+        _logs = logs;
+        _media = media;
         _answerDelay = SipConfiguration.AnswerDelay(configuration);
-        Engine = new SipEngine(SipConfiguration.Read(configuration), SipConfiguration.ReadRtpPorts(configuration),
+        _flow = MediaConfiguration.ReadCallFlow(configuration);
+        SipConfiguration.ReadRtpPorts(configuration); // validates Rtp:PortMin/PortMax with the SIP section's messages
+        Engine = new SipEngine(SipConfiguration.Read(configuration), media.PortProvider,
             SipConfiguration.ReadAccounts(configuration), TimeProvider.System, logs);
         Engine.IncomingCall = AnswerAsync;
     }
 
     private async Task AnswerAsync(SipCall call)
     {
+        GreetAndRecordCall.Attach(call, _media, _flow, _logs);
         call.Ring();
         if (_answerDelay > TimeSpan.Zero)
         {
@@ -40,11 +50,16 @@ public sealed class SipEngineService : IHostedService, IAsyncDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        _media.Start();
         Engine.Start();
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Engine.StopAsync(TimeSpan.FromSeconds(3));
 
-    public ValueTask DisposeAsync() => Engine.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Engine.DisposeAsync();
+        _media.Dispose();
+    }
 }

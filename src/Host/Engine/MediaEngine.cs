@@ -1,0 +1,86 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Telephony.Media.Clock;
+using Telephony.Media.Codecs;
+using Telephony.Media.Prompts;
+using Telephony.Media.Rtp;
+using Telephony.Sip.Calls;
+
+namespace Telephony.Host.Engine;
+
+/// <summary>
+/// The media side of the engine: one RTP port allocator (handed to Sip as its port provider), one media
+/// clock pacing every call's stream, and the prompts loaded once at 8 and 16 kHz. Opens the RTP session of
+/// an answered call from its negotiated <see cref="CallMedia"/> (docs/media-rtp.md, "Wiring").
+/// </summary>
+public sealed class MediaEngine : IDisposable
+{
+    private readonly ILoggerFactory _logs;
+    private readonly string _cname;
+    private readonly Lazy<PromptLibrary> _prompts8k;
+    private readonly Lazy<PromptLibrary> _prompts16k;
+
+    public RtpPortAllocator Ports { get; }
+    public MediaPorts PortProvider { get; }
+    public MediaClock Clock { get; }
+    public TimeProvider Time { get; }
+
+    public MediaEngine(IConfiguration configuration, ILoggerFactory logs, TimeProvider? time = null)
+    {
+        _logs = logs;
+        Time = time ?? TimeProvider.System;
+        var (min, max) = MediaConfiguration.RtpPorts(configuration);
+        Ports = new RtpPortAllocator(IPAddress.Any, min, max, logs.CreateLogger<RtpPortAllocator>());
+        PortProvider = new MediaPorts(Ports);
+        Clock = new MediaClock(time: Time, logger: logs.CreateLogger<MediaClock>());
+        _cname = $"telephony@{Dns.GetHostName()}";
+        var folder = MediaConfiguration.PromptsFolder(configuration);
+        var log = logs.CreateLogger<PromptLibrary>();
+        _prompts8k = new(() => PromptLibrary.Load(folder, 8000, log));
+        _prompts16k = new(() => PromptLibrary.Load(folder, 16000, log));
+    }
+
+    /// <summary>Starts the clock and loads the prompts (so a missing prompt is logged at start, not on the first call).</summary>
+    public void Start()
+    {
+        Clock.Start();
+        _ = _prompts8k.Value;
+        _ = _prompts16k.Value;
+    }
+
+    /// <summary>The prompts at a codec's PCM rate.</summary>
+    public PromptLibrary Prompts(int sampleRate) => sampleRate == 16000 ? _prompts16k.Value : _prompts8k.Value;
+
+    /// <summary>
+    /// The RTP session for <paramref name="media"/>, started on the clock; null (with the reason) when the
+    /// codec is not one Media has or the port's sockets are gone.
+    /// </summary>
+    public RtpSession? Open(CallMedia media, out string? error)
+    {
+        if (!AudioCodecs.TryCreate(media.Codec, out var encoder) || !AudioCodecs.TryCreate(media.Codec, out var decoder))
+        {
+            error = $"codec {media.Codec} is not implemented";
+            return null;
+        }
+        if (Ports.Claim(media.LocalRtpPort) is not { } sockets)
+        {
+            error = $"RTP port {media.LocalRtpPort} is not reserved";
+            return null;
+        }
+        var session = new RtpSession(sockets, new RtpSessionOptions
+        {
+            Encoder = encoder,
+            Decoder = decoder,
+            AudioPayloadType = (byte)media.PayloadType,
+            TelephoneEventPayloadType = (byte?)media.TelephoneEventPayloadType,
+            Remote = media.RemoteRtp,
+            Cname = _cname,
+        }, Time, _logs.CreateLogger<RtpSession>());
+        session.SendEnabled = !media.OnHold;
+        error = null;
+        return session;
+    }
+
+    public void Dispose() => Clock.Dispose();
+}

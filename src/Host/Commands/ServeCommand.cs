@@ -44,6 +44,10 @@ public static class ServeCommand
     public static WebApplication BuildApp(Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = RepositoryLayout.Root });
+        // Only our configuration: the builder's own sources (appsettings.json again, unprefixed environment
+        // variables) would show through wherever ours holds an empty value, because a chained configuration
+        // treats "" as absent; that made an emptied Sip:Listen:N entry bind appsettings.json's address anyway.
+        builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
         builder.Host.UseSerilog();
         builder.WebHost.UseUrls(configuration["Http:Url"] ?? "http://127.0.0.1:8080");

@@ -59,6 +59,7 @@ public static class ServeCommand
         builder.Services.AddOpenApi();
         builder.Services.AddTickets(configuration);
         builder.Services.AddTicketsProgress(configuration);
+        builder.Services.AddAgents(configuration);
 
         var app = builder.Build();
         app.UseRateLimiter();
@@ -66,6 +67,7 @@ public static class ServeCommand
         app.MapOpenApi();
         app.MapTickets();
         app.MapTicketsProgress();
+        app.MapAgents();
         return app;
     }
 }

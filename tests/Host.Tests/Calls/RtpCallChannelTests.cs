@@ -30,8 +30,8 @@ public class RtpCallChannelTests
 
         public Call(TimeProvider? channelTime = null, TimeSpan? rtpTimeout = null)
         {
-            var first = FreePorts.NextBlock(4);
-            var ports = new RtpPortAllocator(IPAddress.Loopback, first, first + 3);
+            var first = FreePorts.NextBlock(8);
+            var ports = new RtpPortAllocator(IPAddress.Loopback, first, first + 7);
             var sockets = ports.TryBind()!;
             Session = new RtpSession(sockets, new RtpSessionOptions
             {

@@ -23,8 +23,16 @@ internal sealed class TestRtpPeer : IDisposable
     private uint _timestamp;
     private readonly uint _ssrc = 0x1234_5678;
 
-    public TestRtpPeer()
+    private readonly IAudioCodec _encoder;
+    private readonly IAudioCodec _decoder;
+    private readonly int _frame;
+    private readonly HashSet<uint> _eventsEnded = [];
+
+    public TestRtpPeer(string codec = "PCMU")
     {
+        _encoder = AudioCodecs.Create(codec);
+        _decoder = AudioCodecs.Create(codec);
+        _frame = _encoder.SampleRate / 50;
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _ = Task.Run(ReceiveAsync);
         _ = Task.Run(SendLoopAsync);
@@ -39,10 +47,14 @@ internal sealed class TestRtpPeer : IDisposable
 
     public void SendTo(int port) => _target = new IPEndPoint(IPAddress.Loopback, port);
 
-    /// <summary>Queues PCM at 8 kHz, sent 160 samples per packet.</summary>
+    /// <summary>Keys received as RFC 4733 (one per event: its end packets de-duplicated by timestamp).</summary>
+    public string DigitsReceived { get { lock (_gate) return _digits.ToString(); } }
+    private readonly System.Text.StringBuilder _digits = new();
+
+    /// <summary>Queues PCM at the codec's rate, sent 20 ms per packet.</summary>
     public void Speak(short[] pcm)
     {
-        for (var i = 0; i < pcm.Length; i += 160) _toSend.Enqueue(pcm.AsSpan(i, Math.Min(160, pcm.Length - i)).ToArray());
+        for (var i = 0; i < pcm.Length; i += _frame) _toSend.Enqueue(pcm.AsSpan(i, Math.Min(_frame, pcm.Length - i)).ToArray());
     }
 
     /// <summary>PCM received so far (decoded µ-law, 8 kHz).</summary>
@@ -70,17 +82,20 @@ internal sealed class TestRtpPeer : IDisposable
 
     private async Task SendLoopAsync()
     {
-        var buffer = new byte[200];
-        var payload = new byte[160];
+        var buffer = new byte[400];
+        var payload = new byte[400];
+        var pcm = new short[_frame];
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
         while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false) is true)
         {
             if (Muted || _target is not { } target) continue;
-            var frame = _toSend.TryDequeue(out var f) ? f : new short[160];
-            for (var i = 0; i < 160; i++) payload[i] = G711.LinearToMuLaw(i < frame.Length ? frame[i] : (short)0);
+            var frame = _toSend.TryDequeue(out var f) ? f : [];
+            Array.Clear(pcm);
+            frame.CopyTo(pcm, 0);
+            var encoded = _encoder.Encode(pcm, payload);
             ushort seq; uint ts;
             lock (_gate) { seq = _sequence++; ts = _timestamp; _timestamp += 160; }
-            var n = RtpWriter.Write(buffer, false, 0, seq, ts, _ssrc, payload);
+            var n = RtpWriter.Write(buffer, false, (byte)_encoder.StaticPayloadType, seq, ts, _ssrc, payload.AsSpan(0, encoded));
             try { await _socket.SendToAsync(buffer.AsMemory(0, n), SocketFlags.None, target); }
             catch (SocketException) { }
         }
@@ -94,10 +109,18 @@ internal sealed class TestRtpPeer : IDisposable
             int n;
             try { n = await _socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token); }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException) { return; }
-            if (!RtpHeader.TryParse(buffer.AsSpan(0, n), out var header, out _) || header.PayloadType != 0) continue;
-            Interlocked.Increment(ref PacketsReceived);
+            if (!RtpHeader.TryParse(buffer.AsSpan(0, n), out var header, out _)) continue;
             var payload = header.PayloadOf(buffer.AsSpan(0, n));
-            lock (_gate) foreach (var b in payload) _received.Add(G711.MuLawToLinear(b));
+            if (header.PayloadType == 101 && TelephoneEventPayload.TryParse(payload, out var ev, out _))
+            {
+                lock (_gate) if (ev.End && _eventsEnded.Add(header.Timestamp)) _digits.Append(ev.Digit);
+                continue;
+            }
+            if (header.PayloadType != _encoder.StaticPayloadType) continue;
+            Interlocked.Increment(ref PacketsReceived);
+            var decoded = new short[_decoder.DecodedLength(payload.Length)];
+            var m = _decoder.Decode(payload, decoded);
+            lock (_gate) _received.AddRange(decoded.AsSpan(0, m));
         }
     }
 

@@ -15,4 +15,6 @@ public sealed record CallFlowOptions
     public TimeSpan NoSpeechTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>A 20 ms frame louder than this (RMS, dB relative to full scale) counts as speech.</summary>
     public double SpeechThresholdDbfs { get; init; } = -40;
+    /// <summary>No RTP from the peer for this long (not on hold) hangs the call up; zero never does.</summary>
+    public TimeSpan RtpTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -20,12 +20,15 @@ public sealed class EnergyEndpointer
     private int _loudInRow;
 
     public EnergyEndpointer(CallFlowOptions options)
+        : this(options.SpeechThresholdDbfs, options.EndSilence, options.NoSpeechTimeout, options.MaxRecording) { }
+
+    public EnergyEndpointer(double speechThresholdDbfs, TimeSpan endSilence, TimeSpan noSpeechTimeout, TimeSpan maxLength)
     {
-        var amplitude = 32768 * Math.Pow(10, options.SpeechThresholdDbfs / 20);
+        var amplitude = 32768 * Math.Pow(10, speechThresholdDbfs / 20);
         _threshold = amplitude * amplitude;
-        _endSilence = options.EndSilence;
-        _noSpeech = options.NoSpeechTimeout;
-        _max = options.MaxRecording;
+        _endSilence = endSilence;
+        _noSpeech = noSpeechTimeout;
+        _max = maxLength;
     }
 
     public bool SpeechStarted { get; private set; }

@@ -24,6 +24,8 @@ public sealed record RecordingSidecar
     public string? RecordingEnd { get; init; }
     /// <summary>The call's end (Sip's CallEndReason).</summary>
     public string? EndReason { get; init; }
+    /// <summary>Why the engine hung up on its own, when it did: <c>RtpTimeout</c> (no RTP for Calls:RtpTimeoutSeconds).</summary>
+    public string? HangupCause { get; init; }
     /// <summary>Keys received during the call, in order (RFC 4733 and SIP INFO).</summary>
     public string Dtmf { get; init; } = "";
 

@@ -36,6 +36,9 @@ public static class MediaConfiguration
             MaxRecording = TimeSpan.FromSeconds(Int(calls, "MaxRecordingSeconds", 60, 1, 3600)),
             NoSpeechTimeout = TimeSpan.FromSeconds(Int(calls, "NoSpeechTimeoutSeconds", 10, 1, 600)),
             SpeechThresholdDbfs = dbfs,
+            // 0 turns the check off; otherwise at least a few seconds, so a short network hiccup never ends a call.
+            RtpTimeout = TimeSpan.FromSeconds(Int(calls, "RtpTimeoutSeconds", 30, 0, 3600) is var t && t is > 0 and < 5
+                ? throw new InvalidOperationException($"Calls:RtpTimeoutSeconds must be 0 (off) or from 5 to 3600, not '{t}'") : t),
         };
     }
 

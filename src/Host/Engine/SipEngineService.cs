@@ -10,7 +10,8 @@ namespace Telephony.Host.Engine;
 /// <summary>
 /// Runs the SIP engine inside the host, with its RTP ports from the <see cref="MediaEngine"/>. Until the IVR
 /// lands, an inbound call rings for <c>Sip:AnswerAfterMs</c>, is answered, hears the greeting, is recorded
-/// until the caller stops (<see cref="GreetAndRecordCall"/>), hears a beep and is hung up. Stopping the host
+/// until the caller stops (<see cref="GreetAndRecordCall"/> over an <see cref="RtpCallChannel"/>), hears a beep
+/// and is hung up; <see cref="Flow"/> replaces that flow. Stopping the host
 /// sends BYE to every call in progress.
 /// </summary>
 public sealed class SipEngineService : IHostedService, IAsyncDisposable
@@ -34,11 +35,18 @@ public sealed class SipEngineService : IHostedService, IAsyncDisposable
         Engine = new SipEngine(SipConfiguration.Read(configuration), media.PortProvider,
             SipConfiguration.ReadAccounts(configuration), TimeProvider.System, logs);
         Engine.IncomingCall = AnswerAsync;
+        Flow = GreetAndRecordCall.Flow(_flow, media.Time, logs);
     }
+
+    /// <summary>
+    /// What runs on every answered call: greet and record by default. The seam for the IVR: set it to a
+    /// flow that runs the IVR's flow runner over <see cref="AnsweredCall.Channel"/> (an ICallChannel).
+    /// </summary>
+    public CallFlow Flow { get; set; }
 
     private async Task AnswerAsync(SipCall call)
     {
-        GreetAndRecordCall.Attach(call, _media, _flow, _logs);
+        CallRunner.Attach(call, _media, RtpCallChannelOptions.From(_flow), Flow, _logs);
         call.Ring();
         if (_answerDelay > TimeSpan.Zero)
         {

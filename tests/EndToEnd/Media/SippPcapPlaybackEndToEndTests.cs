@@ -77,7 +77,8 @@ public class SippPcapPlaybackEndToEndTests
             Calls = 1,
             Service = "12345",
             Timeout = TimeSpan.FromSeconds(40),
-            ExtraArguments = ["-mi", "127.0.0.1", "-mp", FreePorts.Next().ToString(CultureInfo.InvariantCulture)],
+            // SIPp binds -mp and the three ports after it (RTCP, video RTP and RTCP): a block of four.
+            ExtraArguments = ["-mi", "127.0.0.1", "-mp", FreePorts.NextBlock(4).ToString(CultureInfo.InvariantCulture)],
         });
 
         Assert.That(result.AllSucceeded, $"{result.Describe()}\nEngine log:\n{TextTail.Of(engine.Output, 6000)}");

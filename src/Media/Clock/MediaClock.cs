@@ -7,7 +7,9 @@ namespace Telephony.Media.Clock;
 /// <summary>
 /// The one media clock of the engine: a single thread ticks every 20 ms on absolute deadlines
 /// (start + k × period, so sleeping late once does not push every later tick back: no drift) and calls every
-/// registered stream's <see cref="IMediaClockStream.OnTick"/>. No timer or thread per call: a thousand
+/// registered stream's <see cref="IMediaClockStream.OnSend"/>, then every stream's
+/// <see cref="IMediaClockStream.OnTick"/> (sends first, so a stream's send instant does not move with the
+/// receive-side work of the streams before it). No timer or thread per call: a thousand
 /// calls cost a thousand calls per tick on one thread, a few milliseconds of the 20 (each is an encode and a
 /// non-blocking UDP send), where a Timer per stream would be a thousand pool work items every 20 ms, each
 /// with its own jitter.
@@ -145,7 +147,9 @@ public sealed class MediaClock : IDisposable
         var tick = new MediaTick(index, now);
         var frequency = _time.TimestampFrequency;
         var periodMicros = Period.TotalMicroseconds;
-        foreach (var r in _streams)
+        var streams = _streams;
+        // Pass 1, sends: the interval measured is between two sends of one stream (what its peer sees).
+        foreach (var r in streams)
         {
             if (r.Removed) continue;
             var called = _time.GetTimestamp();
@@ -153,17 +157,35 @@ public sealed class MediaClock : IDisposable
             r.LastCall = called;
             try
             {
+                r.Stream.OnSend(tick);
+            }
+            catch (Exception e)
+            {
+                Drop(r, e, index);
+            }
+        }
+        // Pass 2, the rest (playout, recording, detectors): its cost no longer delays anyone's send.
+        foreach (var r in streams)
+        {
+            if (r.Removed) continue;
+            try
+            {
                 r.Stream.OnTick(tick);
             }
             catch (Exception e)
             {
-                // A bug in one stream must not stop the clock for every call: drop that stream.
-                _logger.LogError(e, "Media stream {Stream} failed on tick {Tick}; removed from the clock", r.Stream.GetType().Name, index);
-                Unregister(r);
+                Drop(r, e, index);
             }
         }
         var took = _time.GetTimestamp() - now;
         if (took > Interlocked.Read(ref _longestTickTicks)) Interlocked.Exchange(ref _longestTickTicks, took);
+    }
+
+    // A bug in one stream must not stop the clock for every call: drop that stream.
+    private void Drop(Registration r, Exception e, long index)
+    {
+        _logger.LogError(e, "Media stream {Stream} failed on tick {Tick}; removed from the clock", r.Stream.GetType().Name, index);
+        Unregister(r);
     }
 
     // .NET does not map Thread.Priority to Linux scheduling; a nice value of -10 on the clock thread alone

@@ -89,12 +89,18 @@ public sealed partial class RtpSession : IMediaClockStream, IDisposable
     public bool SendDigit(char digit, int durationMs = 100) =>
         _options.TelephoneEventPayloadType is not null && _eventSender.Enqueue(digit, durationMs);
 
-    /// <summary>One 20 ms tick: play out a received frame, then send the next frame (audio, event or nothing).</summary>
+    /// <summary>The clock's send pass: the next frame (audio, event or nothing).</summary>
+    public void OnSend(in MediaTick tick)
+    {
+        if (_closed) return;
+        SendNext();
+    }
+
+    /// <summary>The clock's second pass: play out a received frame, and RTCP when due.</summary>
     public void OnTick(in MediaTick tick)
     {
         if (_closed) return;
         PlayOut(tick.Timestamp);
-        SendNext();
         if (tick.Timestamp >= _nextRtcp) SendReport(tick.Timestamp, bye: false);
     }
 

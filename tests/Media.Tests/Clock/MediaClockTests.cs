@@ -105,4 +105,46 @@ public class MediaClockTests
         Assert.That(good.Calls, Is.EqualTo(2));
         Assert.That(good.LastIndex, Is.EqualTo(2));
     }
+
+    private sealed class OrderedStream(List<string> log, string name) : IMediaClockStream
+    {
+        public void OnSend(in MediaTick tick) => log.Add($"send {name}");
+        public void OnTick(in MediaTick tick) => log.Add($"tick {name}");
+    }
+
+    [Test]
+    public void Every_stream_sends_before_any_stream_does_the_rest_of_its_tick()
+    {
+        using var clock = new MediaClock();
+        var log = new List<string>();
+        clock.Register(new OrderedStream(log, "a"));
+        clock.Register(new OrderedStream(log, "b"));
+        clock.Register(new OrderedStream(log, "c"));
+
+        clock.TickOnce();
+
+        Assert.That(log, Is.EqualTo(new[] { "send a", "send b", "send c", "tick a", "tick b", "tick c" }));
+    }
+
+    private sealed class FailingSender : IMediaClockStream
+    {
+        public int Sends, Ticks;
+        public void OnSend(in MediaTick tick) { Sends++; throw new InvalidOperationException("bug"); }
+        public void OnTick(in MediaTick tick) => Ticks++;
+    }
+
+    [Test]
+    public void A_stream_whose_send_throws_is_removed_before_its_second_pass()
+    {
+        using var clock = new MediaClock();
+        var failing = new FailingSender();
+        var good = new CountingStream();
+        clock.Register(failing);
+        clock.Register(good);
+        clock.TickOnce();
+        clock.TickOnce();
+        Assert.That((failing.Sends, failing.Ticks), Is.EqualTo((1, 0)));
+        Assert.That(good.Calls, Is.EqualTo(2));
+        Assert.That(clock.StreamCount, Is.EqualTo(1));
+    }
 }

@@ -31,7 +31,7 @@ public class FeaturizationTests
     }
 
     [Test]
-    public void Unknown_text_gives_no_features_and_a_uniform_prediction_is_still_a_distribution()
+    public void Text_without_letters_or_digits_gives_no_features()
     {
         var space = NgramFeatureSpace.Fit(["燃气漏气", "燃气漏气了"], minimumMessages: 2);
         var s = new FeatureScratch();

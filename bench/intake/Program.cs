@@ -44,7 +44,7 @@ Measure("classifier top-3", full, t => classifier.PredictPrepared(t));
 Measure("whole proposal (1,000 orders)", short60, t => analyzer.Analyze(t));
 Measure("whole proposal (1,000 orders)", full, t => analyzer.Analyze(t));
 
-// Throughput with one caller per core (the pool of prediction engines lets them run in parallel).
+// Throughput with one caller per core (the model keeps its buffers per thread, so callers run in parallel).
 var threads = Environment.ProcessorCount;
 var sw = Stopwatch.StartNew();
 var per = count / threads;

@@ -21,5 +21,5 @@ fi
 echo "setup: training the intake classifier ($version) into $model"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build src/Host -c Release -nologo -v:q -clp:NoSummary -p:TreatWarningsAsErrors=false >/dev/null
-# The one-versus-all averaged perceptron won the trainer comparison (docs/intake.md); `./hotline train` with no --trainers compares them again.
-dotnet src/Host/bin/Release/net10.0/Telephony.Host.dll train --model "$model" --trainers Perceptron --data-dir "$data"
+# The SDCA + NB-scaled perceptron ensemble won the trainer comparison (docs/intake.md); `./hotline train` with no --trainers compares them again.
+dotnet src/Host/bin/Release/net10.0/Telephony.Host.dll train --model "$model" --trainers Ensemble --data-dir "$data"

@@ -9,8 +9,6 @@ public class ClassifierTrainingTests
 {
     private IReadOnlyList<LabeledMessage> _train = null!, _dev = null!;
     private CategoryClassifier _classifier = null!;
-    private Microsoft.ML.MLContext _ml = null!;
-    private Microsoft.ML.ITransformer _model = null!;
     private string _scratch = null!;
 
     [OneTimeSetUp]
@@ -19,7 +17,7 @@ public class ClassifierTrainingTests
         // Every 4th message of train.csv and every 2nd of dev.csv: fixed, and all 7 categories present.
         _train = MessageFile.Load(RepositoryPaths.RequireShared("data/hotline-messages/train.csv")).Where((_, i) => i % 4 == 0).ToList();
         _dev = MessageFile.Load(RepositoryPaths.RequireShared("data/hotline-messages/dev.csv")).Where((_, i) => i % 2 == 0).ToList();
-        (_classifier, _model, _ml, _) = new ClassifierTrainer().Train(_train, TrainerKind.Sdca);
+        (_classifier, _) = new ClassifierTrainer().Train(_train, TrainerKind.Sdca);
         _scratch = RepositoryPaths.NewScratchDirectory("intake");
     }
 
@@ -52,7 +50,7 @@ public class ClassifierTrainingTests
     {
         var files = new ModelFiles(Path.Combine(_scratch, "m.zip"));
         var card = new ModelCard { Trainer = "Sdca", DataChecksum = "abc", Messages = _train.Count, DevComparison = [new TrainerScore("Sdca", 0.9, 0.89, 0.8, 0.82, 1)] };
-        ClassifierTrainer.Save(_ml, _model, card, files);
+        ClassifierTrainer.Save(_classifier, card, files);
         var loaded = CategoryClassifier.Load(files);
         Assert.That(loaded.Card, Is.EqualTo(card).Using<ModelCard>((a, b) => a.ToJson() == b.ToJson()));
         const string text = "工厂夜里排放废气，气味刺鼻";
@@ -72,7 +70,7 @@ public class ClassifierTrainingTests
     public void Eval_prints_accuracy_macro_f1_per_class_figures_and_a_confusion_matrix()
     {
         var files = new ModelFiles(Path.Combine(_scratch, "eval.zip"));
-        ClassifierTrainer.Save(_ml, _model, new ModelCard { Trainer = "Sdca" }, files);
+        ClassifierTrainer.Save(_classifier, new ModelCard { Trainer = "Sdca" }, files);
         var output = new StringWriter();
         var dev = RepositoryPaths.RequireShared("data/hotline-messages/dev.csv");
         Assert.That(EvalJob.Run(dev, files, EvaluationView.Cut60, output), Is.EqualTo(0));

@@ -60,6 +60,7 @@ public static class ServeCommand
         builder.Services.AddTickets(configuration);
         builder.Services.AddTicketsProgress(configuration);
         builder.Services.AddAgents(configuration);
+        builder.Services.AddIntake(configuration);
 
         var app = builder.Build();
         app.UseRateLimiter();
@@ -68,6 +69,7 @@ public static class ServeCommand
         app.MapTickets();
         app.MapTicketsProgress();
         app.MapAgents();
+        app.MapIntake();
         return app;
     }
 }

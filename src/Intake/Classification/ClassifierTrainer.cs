@@ -16,33 +16,34 @@ public sealed record TrainerRun(TrainerKind Trainer, ClassificationReport Dev, C
 /// <summary>
 /// Trains the category model: compares trainers on a tuning split (each trained on train, scored on dev),
 /// keeps the best by macro-F1 (accuracy breaks ties), and trains it again on train + dev for the final model.
-/// The featurizer is fitted once per training set and its output cached, so the trainers share that work.
+/// The feature space is fitted once per training set and shared by the trainers.
 /// </summary>
 public sealed class ClassifierTrainer(IProgress<TrainingProgress>? progress = null, int seed = 1)
 {
+    /// <summary>N-grams seen in fewer messages than this are dropped: mostly names and typos (docs/intake.md).</summary>
+    public const int MinimumNgramMessages = 3;
+
     private int _done, _total;
 
-    public static readonly TrainerKind[] DefaultTrainers = [TrainerKind.Sdca, TrainerKind.Perceptron, TrainerKind.Svm]; // LightGbm and Lbfgs: --trainers, too slow here (docs/intake.md)
+    public static readonly TrainerKind[] DefaultTrainers = [TrainerKind.Sdca, TrainerKind.Perceptron, TrainerKind.NbPerceptron, TrainerKind.Ensemble];
 
     public IReadOnlyList<TrainerRun> Compare(IReadOnlyList<LabeledMessage> train, IReadOnlyList<LabeledMessage> dev, IReadOnlyList<TrainerKind> trainers, Action<TrainerRun>? scored = null)
     {
         _total += trainers.Count * 2 + 1;
-        var ml = new MLContext(seed);
-        Report("featurizing train.csv (character 1–3-grams, TF-IDF)");
-        var data = ml.Data.LoadFromEnumerable(Rows(train));
-        var featurizer = ClassifierPipeline.Featurizer(ml).Fit(data);
-        var featurized = ml.Data.Cache(featurizer.Transform(data));
+        Report("featurizing train.csv (character 1–3-grams, sublinear TF-IDF)");
+        var set = Featurize(train);
         Step();
         var runs = new List<TrainerRun>();
+        var heads = new Dictionary<TrainerKind, LinearHead>();
         foreach (var kind in trainers)
         {
             Report($"training {kind} on {train.Count} messages");
             var watch = Stopwatch.StartNew();
-            var model = featurizer.Append(FitHead(ml, kind, featurized));
+            var model = new LinearCategoryModel(set.Categories, set.Space, Heads(kind, set, heads));
             var seconds = watch.Elapsed.TotalSeconds;
             Step();
             Report($"scoring {kind} on {dev.Count} dev messages");
-            var classifier = new CategoryClassifier(ml, model);
+            var classifier = new CategoryClassifier(model);
             runs.Add(new TrainerRun(kind,
                 Evaluation.Evaluate(classifier, dev, EvaluationView.Full),
                 Evaluation.Evaluate(classifier, dev, EvaluationView.TitlesOnly),
@@ -58,42 +59,61 @@ public sealed class ClassifierTrainer(IProgress<TrainingProgress>? progress = nu
         runs.OrderByDescending(r => r.Dev.MacroF1).ThenByDescending(r => r.Dev.Accuracy).First();
 
     /// <summary>Trains one trainer on all the given messages and returns the in-process classifier.</summary>
-    public (CategoryClassifier Classifier, ITransformer Model, MLContext Ml, double Seconds) Train(IReadOnlyList<LabeledMessage> messages, TrainerKind kind)
+    public (CategoryClassifier Classifier, double Seconds) Train(IReadOnlyList<LabeledMessage> messages, TrainerKind kind)
     {
         _total += 2;
-        var ml = new MLContext(seed);
         var watch = Stopwatch.StartNew();
         Report($"featurizing {messages.Count} messages");
-        var data = ml.Data.LoadFromEnumerable(Rows(messages));
-        var featurizer = ClassifierPipeline.Featurizer(ml).Fit(data);
-        var featurized = ml.Data.Cache(featurizer.Transform(data));
+        var set = Featurize(messages);
         Step();
         Report($"training {kind} on {messages.Count} messages (final model)");
-        var model = featurizer.Append(FitHead(ml, kind, featurized));
+        var model = new LinearCategoryModel(set.Categories, set.Space, Heads(kind, set, []));
         Step();
-        return (new CategoryClassifier(ml, model), model, ml, watch.Elapsed.TotalSeconds);
+        return (new CategoryClassifier(model), watch.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Writes the model zip and its card (atomically: a half-written model is never loaded).</summary>
-    public static void Save(MLContext ml, ITransformer model, ModelCard card, ModelFiles files)
+    /// <summary>Writes the model and its card (atomically: a half-written model is never loaded).</summary>
+    public static void Save(CategoryClassifier classifier, ModelCard card, ModelFiles files)
     {
         Directory.CreateDirectory(files.Directory);
-        var schema = ml.Data.LoadFromEnumerable(Array.Empty<ClassifierRow>()).Schema;
         var tmpModel = files.Model + ".tmp";
         var tmpCard = files.Card + ".tmp";
-        ml.Model.Save(model, schema, tmpModel);
+        classifier.Model.Save(tmpModel);
         File.WriteAllText(tmpCard, card.ToJson());
         File.Move(tmpModel, files.Model, overwrite: true);
         File.Move(tmpCard, files.Card, overwrite: true);
     }
 
-    private static ITransformer FitHead(MLContext ml, TrainerKind kind, IDataView featurized) =>
-        ClassifierPipeline.Trainer(ml, kind)
-            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"))
-            .Fit(featurized);
+    private sealed record FeatureSet(string[] Categories, NgramFeatureSpace Space, IReadOnlyList<SparseExample> Examples);
 
-    private static IEnumerable<ClassifierRow> Rows(IEnumerable<LabeledMessage> messages) =>
-        messages.Select(m => new ClassifierRow { Text = TextPreparation.Compose(m.Title, m.Text), Category = m.Category }).ToList();
+    private static FeatureSet Featurize(IReadOnlyList<LabeledMessage> messages)
+    {
+        var texts = messages.Select(m => TextPreparation.Compose(m.Title, m.Text)).ToList();
+        var categories = messages.Select(m => m.Category).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var index = categories.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
+        var space = NgramFeatureSpace.Fit(texts, MinimumNgramMessages);
+        var scratch = new FeatureScratch();
+        var examples = new List<SparseExample>(texts.Count);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            space.Featurize(texts[i], scratch);
+            examples.Add(new SparseExample(index[messages[i].Category], scratch.Ids[..scratch.Count], scratch.Values[..scratch.Count]));
+        }
+        return new FeatureSet(categories, space, examples);
+    }
+
+    /// <summary>The heads of a trainer; an ensemble reuses heads already trained in this comparison.</summary>
+    private List<LinearHead> Heads(TrainerKind kind, FeatureSet set, Dictionary<TrainerKind, LinearHead> trained)
+    {
+        LinearHead One(TrainerKind k)
+        {
+            if (trained.TryGetValue(k, out var h)) return h;
+            h = LinearTrainers.Train(new MLContext(seed), k, set.Examples, set.Categories.Length, set.Space.Count);
+            trained[k] = h;
+            return h;
+        }
+        return kind == TrainerKind.Ensemble ? [One(TrainerKind.Sdca), One(TrainerKind.NbPerceptron)] : [One(kind)];
+    }
 
     private void Report(string stage) => progress?.Report(new TrainingProgress(_done, _total, stage));
     private void Step() { _done++; progress?.Report(new TrainingProgress(_done, _total, "")); }

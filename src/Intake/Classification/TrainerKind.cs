@@ -1,6 +1,7 @@
 namespace Telephony.Intake.Classification;
 
-/// <summary>The ML.NET multiclass trainers <c>train</c> compares (names as on the command line).</summary>
+/// <summary>The ML.NET trainers <c>train</c> compares (names as on the command line). All are linear, so the
+/// trained weights run in <see cref="LinearCategoryModel"/> without ML.NET at prediction time.</summary>
 public enum TrainerKind
 {
     /// <summary>SDCA maximum entropy (multinomial logistic regression), dual coordinate ascent.</summary>
@@ -11,8 +12,10 @@ public enum TrainerKind
     Perceptron,
     /// <summary>One-versus-all linear SVM (Pegasos).</summary>
     Svm,
-    /// <summary>LightGBM gradient-boosted trees over the count-selected n-grams.</summary>
-    LightGbm,
-    /// <summary>ML.NET's multiclass naive Bayes (binary features), a baseline.</summary>
-    NaiveBayes,
+    /// <summary>One-versus-all averaged perceptron on naive-Bayes log-count-ratio scaled features (NB-SVM, Wang and Manning 2012).</summary>
+    NbPerceptron,
+    /// <summary>One-versus-all linear SVM on naive-Bayes log-count-ratio scaled features.</summary>
+    NbSvm,
+    /// <summary>SDCA maximum entropy and the NB-scaled perceptron, their probabilities averaged.</summary>
+    Ensemble,
 }

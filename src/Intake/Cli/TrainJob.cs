@@ -41,14 +41,14 @@ public static class TrainJob
         var train = MessageFile.Load(trainPath);
         var dev = MessageFile.Load(devPath);
         var trainer = new ClassifierTrainer(progress);
-        output.WriteLine($"trained on {train.Count} (train.csv), scored on {dev.Count} (dev.csv); character 1–3-grams, TF-IDF");
+        output.WriteLine($"trained on {train.Count} (train.csv), scored on {dev.Count} (dev.csv); character 1–3-grams, sublinear TF-IDF");
         output.WriteLine("trainer      dev accuracy  dev macro-F1  titles-only acc  60-char acc  train s");
         void Row(TrainerRun r) =>
             output.WriteLine(string.Create(inv, $"{r.Trainer,-11}  {r.Dev.Accuracy,12:0.0000}  {r.Dev.MacroF1,12:0.0000}  {r.TitlesOnly.Accuracy,15:0.0000}  {r.Cut60.Accuracy,11:0.0000}  {r.Seconds,7:0.0}"));
         var runs = trainer.Compare(train, dev, o.Trainers, Row);
         var best = ClassifierTrainer.Best(runs);
         var all = o.TrainOnly ? train.ToList() : train.Concat(dev).ToList();
-        var (_, model, ml, seconds) = trainer.Train(all, best.Trainer);
+        var (classifier, seconds) = trainer.Train(all, best.Trainer);
         var card = new ModelCard
         {
             Trainer = best.Trainer.ToString(),
@@ -60,7 +60,7 @@ public static class TrainJob
             TrainSeconds = seconds,
             DevComparison = runs.Select(r => r.Score).ToList(),
         };
-        ClassifierTrainer.Save(ml, model, card, o.Output);
+        ClassifierTrainer.Save(classifier, card, o.Output);
         (progress as IDisposable)?.Dispose();
 
         output.WriteLine($"titles-only: {best.TitlesOnly.Count} dev messages with a subject line; 60-char: the body cut to {Evaluation.CutLength} characters, no title");

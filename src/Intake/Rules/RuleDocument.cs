@@ -52,7 +52,7 @@ public sealed class RuleSection(string file, string id, int line)
         {
             // A match timeout keeps a pathological pattern from stalling a call (rules run on every utterance);
             // generous, because a busy machine can pause a thread for tens of milliseconds.
-            return new Regex(text, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, RuleDocument.MatchTimeout);
+            return new Regex(text, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Compiled, RuleDocument.MatchTimeout);
         }
         catch (ArgumentException e)
         {

@@ -84,16 +84,21 @@ public sealed class SimilarCaseIndex
                 q[g] = w; qNorm += w * w;
             }
             qNorm = Math.Sqrt(qNorm);
-            var dots = new Dictionary<int, double>();
+            // Accumulators in an array indexed by document (a dictionary per query cost most of the search).
+            var dots = new double[n];
+            var touched = new List<int>();
             foreach (var (g, qw) in q)
             {
                 if (!_postings.TryGetValue(g, out var list)) continue;
                 var idf = Idf(_df.GetValueOrDefault(g), n);
                 foreach (var (doc, tf) in list)
-                    dots[doc] = dots.GetValueOrDefault(doc) + qw * (1 + Math.Log(tf)) * idf;
+                {
+                    if (dots[doc] == 0) touched.Add(doc);
+                    dots[doc] += qw * (1 + Math.Log(tf)) * idf;
+                }
             }
-            return dots
-                .Select(d => (Doc: _docs[d.Key], Score: d.Value / (qNorm * _docs[d.Key].Norm)))
+            return touched
+                .Select(d => (Doc: _docs[d], Score: dots[d] / (qNorm * _docs[d].Norm)))
                 .Where(x => x.Doc.Record.OrderId.Length > 0 && (includeClosed || x.Doc.Record.IsOpen) && x.Score >= minimumScore)
                 .OrderByDescending(x => x.Score).Take(top)
                 .Select(x => new SimilarCase(x.Doc.Record.OrderId, Math.Min(1, x.Score), x.Doc.Record.IsOpen))

@@ -1,0 +1,41 @@
+using Telephony.Intake.Classification;
+
+namespace Telephony.Intake.Tests;
+
+public class FeaturizationTests
+{
+    [Test]
+    public void Ngrams_stay_inside_a_run_of_letters_between_punctuation()
+    {
+        var keys = new ulong[4];
+        var n = CharNgrams.Extract("漏水，物业", ref keys);
+        var grams = keys[..n].Select(CharNgrams.Text).ToList();
+        Assert.That(grams, Is.EquivalentTo(new[] { "漏", "水", "漏水", "物", "业", "物业" }));
+    }
+
+    [Test]
+    public void A_message_becomes_a_unit_length_vector_with_repeated_ngrams_counted_sublinearly()
+    {
+        var space = NgramFeatureSpace.Fit(["燃气漏气", "燃气漏气了", "停水停电", "燃气"], minimumMessages: 2);
+        var s = new FeatureScratch();
+        space.Featurize("燃气燃气燃气漏气", s);
+        var values = s.Values[..s.Count];
+        Assert.That(values.Sum(v => (double)v * v), Is.EqualTo(1.0).Within(1e-5));
+        Assert.That(s.Ids[..s.Count], Is.Ordered.And.Unique);
+        // 燃气 three times weighs 1 + ln 3 times its idf, not 3 times.
+        var id = Array.IndexOf(space.Keys.ToArray(), space.Keys.ToArray().Single(k => CharNgrams.Text(k) == "燃气"));
+        var once = new FeatureScratch();
+        space.Featurize("燃气", once);
+        Assert.That(values[Array.IndexOf(s.Ids, id, 0, s.Count)], Is.GreaterThan(0));
+        Assert.That(once.Count, Is.EqualTo(3), "燃, 气, 燃气");
+    }
+
+    [Test]
+    public void Text_without_letters_or_digits_gives_no_features()
+    {
+        var space = NgramFeatureSpace.Fit(["燃气漏气", "燃气漏气了"], minimumMessages: 2);
+        var s = new FeatureScratch();
+        space.Featurize("!!!", s);
+        Assert.That(s.Count, Is.Zero);
+    }
+}

@@ -15,8 +15,11 @@ public interface ISqlDialect
     /// <summary>Opens a connection and applies per-connection settings (SQLite's pragmas).</summary>
     Task<DbConnection> OpenAsync(string connectionString, CancellationToken cancel = default);
 
-    /// <summary><c>INSERT INTO table (columns) VALUES (values)</c> returning the generated <c>id</c> as one row.</summary>
-    string InsertReturningId(string table, string columns, string values);
+    /// <summary>
+    /// <c>INSERT INTO table (columns) VALUES (values)</c> returning one row (<c>id</c>, <paramref name="key"/>), or no row
+    /// and no error when the unique <paramref name="key"/> is already taken (so a batch's transaction survives a collision).
+    /// </summary>
+    string InsertUnlessTaken(string table, string columns, string values, string key);
 
     /// <summary>The paging clause after an ORDER BY, with parameters <c>@Skip</c> and <c>@Take</c>.</summary>
     string Page { get; }

@@ -13,8 +13,9 @@ public sealed class PostgresDialect : ISqlDialect
     public async Task<DbConnection> OpenAsync(string connectionString, CancellationToken cancel = default) =>
         await Sources.GetOrAdd(connectionString, cs => NpgsqlDataSource.Create(cs)).OpenConnectionAsync(cancel);
 
-    public string InsertReturningId(string table, string columns, string values) =>
-        $"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING id";
+    // ON CONFLICT DO NOTHING raises nothing, so the rest of the batch's transaction goes on.
+    public string InsertUnlessTaken(string table, string columns, string values, string key) =>
+        $"INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT ({key}) DO NOTHING RETURNING id, {key}";
 
     public string Page => "LIMIT @Take OFFSET @Skip";
 

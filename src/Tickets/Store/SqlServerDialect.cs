@@ -18,8 +18,11 @@ public sealed class SqlServerDialect : ISqlDialect
         return connection;
     }
 
-    public string InsertReturningId(string table, string columns, string values) =>
-        $"INSERT INTO {table} ({columns}) OUTPUT INSERTED.id VALUES ({values})";
+    // No ON CONFLICT in T-SQL: UPDLOCK + HOLDLOCK take a key-range lock on the probe, so two sessions cannot both
+    // see the key free; the unique index stays the final check.
+    public string InsertUnlessTaken(string table, string columns, string values, string key) =>
+        $"INSERT INTO {table} ({columns}) OUTPUT INSERTED.id, INSERTED.{key} SELECT {values} " +
+        $"WHERE NOT EXISTS (SELECT 1 FROM {table} WITH (UPDLOCK, HOLDLOCK) WHERE {key} = @{char.ToUpperInvariant(key[0])}{key[1..]})";
 
     public string Page => "OFFSET @Skip ROWS FETCH NEXT @Take ROWS ONLY";
 

@@ -23,8 +23,9 @@ public sealed class SqliteDialect : ISqlDialect
         return connection;
     }
 
-    public string InsertReturningId(string table, string columns, string values) =>
-        $"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING id";
+    // The upsert clause with RETURNING reports no row for DO NOTHING (SQLite 3.35+).
+    public string InsertUnlessTaken(string table, string columns, string values, string key) =>
+        $"INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT ({key}) DO NOTHING RETURNING id, {key}";
 
     public string Page => "LIMIT @Take OFFSET @Skip";
 

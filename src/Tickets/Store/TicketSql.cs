@@ -8,18 +8,6 @@ namespace Telephony.Tickets.Store;
 /// </summary>
 public sealed class TicketSql
 {
-    private const string Columns =
-        "code, version, channel, caller_phone, caller_name, anonymous, confidential, transcript, recording_ref, title, " +
-        "description, category1, category2, category3, type, urgency, location, department, status, satisfaction, " +
-        "merged_into, reply, created_at, updated_at, accepted_at, replied_at, closed_at, reply_due_at, reply_warn_at, " +
-        "close_due_at, close_warn_at, sla_state, sla_next_check_at";
-
-    private const string Values =
-        "@Code, @Version, @Channel, @CallerPhone, @CallerName, @Anonymous, @Confidential, @Transcript, @RecordingRef, @Title, " +
-        "@Description, @Category1, @Category2, @Category3, @Type, @Urgency, @Location, @Department, @Status, @Satisfaction, " +
-        "@MergedInto, @Reply, @CreatedAt, @UpdatedAt, @AcceptedAt, @RepliedAt, @ClosedAt, @ReplyDueAt, @ReplyWarnAt, " +
-        "@CloseDueAt, @CloseWarnAt, @SlaState, @SlaNextCheckAt";
-
     private const string Select =
         "SELECT id AS Id, code AS Code, version AS Version, channel AS Channel, caller_phone AS CallerPhone, " +
         "caller_name AS CallerName, anonymous AS Anonymous, confidential AS Confidential, transcript AS Transcript, " +
@@ -36,10 +24,12 @@ public sealed class TicketSql
     public TicketSql(ISqlDialect dialect)
     {
         _dialect = dialect;
-        Insert = dialect.InsertReturningId("tickets", Columns, Values);
+        Insert = dialect.InsertUnlessTaken("tickets",
+            InsertBinding.Names(InsertBinding.Ticket, c => c.Name), InsertBinding.Names(InsertBinding.Ticket, c => c.Parameter, "@"), "code");
         DueForSla = $"{Select} WHERE sla_next_check_at IS NOT NULL AND sla_next_check_at <= @Now ORDER BY sla_next_check_at, id {dialect.Page}";
     }
 
+    /// <summary>A new order, returning (id, code); no row when its code is taken (drawn again by the caller).</summary>
     public string Insert { get; }
 
     public string InsertHistory =>

@@ -5,10 +5,10 @@ using Telephony.Tickets.Domain;
 namespace Telephony.Tickets.Store;
 
 /// <summary>
-/// The store over Dapper: one connection per operation (the providers pool them), SQL from <see cref="TicketSql"/>,
+/// The store over Dapper: one pooled connection per operation, creates group-committed on one writer connection, SQL from <see cref="TicketSql"/>,
 /// dialect differences behind <see cref="ISqlDialect"/>.
 /// </summary>
-public sealed class TicketStore(ISqlDialect dialect, string connectionString) : ITicketStore
+public sealed class TicketStore(ISqlDialect dialect, string connectionString) : ITicketStore, IAsyncDisposable
 {
     /// <summary>Fresh codes tried before giving up: at 10⁶ orders a draw collides with odds 1 in 900, so 8 is plenty.</summary>
     public const int CodeAttempts = 8;
@@ -17,6 +17,10 @@ public sealed class TicketStore(ISqlDialect dialect, string connectionString) : 
 
     private readonly TicketSql _sql = new(dialect);
     private readonly SemaphoreSlim? _writeGate = dialect.SingleWriter ? WriteGates.GetOrAdd(connectionString, _ => new SemaphoreSlim(1, 1)) : null;
+
+    private GroupCommit? _groupCommit;
+    // Lazily: NewCode is an init property, set after the field initializers run.
+    private GroupCommit _creates => LazyInitializer.EnsureInitialized(ref _groupCommit, () => new GroupCommit(dialect, connectionString, _sql, NewCode, WriterAsync));
 
     private async Task<IDisposable?> WriterAsync(CancellationToken cancel)
     {
@@ -36,29 +40,12 @@ public sealed class TicketStore(ISqlDialect dialect, string connectionString) : 
     /// <summary>Draws a query code; tests replace it to force collisions.</summary>
     public Func<string> NewCode { get; init; } = QueryCode.New;
 
-    public async Task<Ticket> InsertAsync(Ticket ticket, HistoryEntry created, CancellationToken cancel = default)
-    {
-        using var writer = await WriterAsync(cancel);
-        await using var connection = await dialect.OpenAsync(connectionString, cancel);
-        for (var attempt = 1; ; attempt++)
-        {
-            ticket.Code = NewCode();
-            await using var transaction = await connection.BeginTransactionAsync(cancel);
-            try
-            {
-                ticket.Id = await connection.ExecuteScalarAsync<long>(
-                    new CommandDefinition(_sql.Insert, TicketRow.From(ticket), transaction, cancellationToken: cancel));
-                await connection.ExecuteAsync(new CommandDefinition(
-                    _sql.InsertHistory, HistoryRow.From(created with { TicketId = ticket.Id }), transaction, cancellationToken: cancel));
-                await transaction.CommitAsync(cancel);
-                return ticket;
-            }
-            catch (Exception e) when (dialect.IsUniqueViolation(e) && attempt < CodeAttempts)
-            {
-                await transaction.RollbackAsync(cancel);
-            }
-        }
-    }
+    /// <summary>Through <see cref="GroupCommit"/>: returns once the order and its history row are committed.</summary>
+    public Task<Ticket> InsertAsync(Ticket ticket, HistoryEntry created, CancellationToken cancel = default) =>
+        _creates.InsertAsync(ticket, created, cancel);
+
+    /// <summary>Closes the long-lived writer connection of the group commit.</summary>
+    public ValueTask DisposeAsync() => _creates.DisposeAsync();
 
     public async Task<Ticket?> GetAsync(long id, CancellationToken cancel = default)
     {

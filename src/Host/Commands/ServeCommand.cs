@@ -55,6 +55,7 @@ public static class ServeCommand
         builder.Services.AddOpenApi();
         builder.Services.AddTickets(configuration);
         builder.Services.AddTicketsProgress(configuration);
+        builder.Services.AddFlows(configuration);
 
         var app = builder.Build();
         app.UseRateLimiter();
@@ -62,6 +63,7 @@ public static class ServeCommand
         app.MapOpenApi();
         app.MapTickets();
         app.MapTicketsProgress();
+        app.MapFlows();
         return app;
     }
 }

@@ -63,8 +63,7 @@ public sealed class FlowStore
     /// <summary>Validates against the prompt catalogue and the stored flows; on success writes the next version (not activated).</summary>
     public StoreResult Save(string json, bool activate = false)
     {
-        var context = _prompts() with { FlowExists = n => ReadActive(n) is not null || Info(n) is not null };
-        var (flow, errors) = FlowParser.ParseAndValidate(json, context);
+        var (flow, errors) = FlowParser.ParseAndValidate(json, Context());
         if (flow is null) return new StoreResult(false, null, errors);
         if (!NamePattern.IsMatch(flow.Name)) return StoreResult.Failed($"flow name '{flow.Name}' must be letters, digits, '-' or '_'");
         lock (_write)
@@ -76,6 +75,11 @@ public sealed class FlowStore
             return new StoreResult(true, version, []);
         }
     }
+
+    /// <summary>The errors <see cref="Save"/> would report, writing nothing.</summary>
+    public IReadOnlyList<FlowError> Check(string json) => FlowParser.ParseAndValidate(json, Context()).Errors;
+
+    private ValidationContext Context() => _prompts() with { FlowExists = n => Info(n) is not null };
 
     public StoreResult Activate(string name, int version)
     {

@@ -17,6 +17,7 @@ public static class Program
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(TranscribeCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
         return root;
     }
 }

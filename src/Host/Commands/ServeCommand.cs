@@ -61,6 +61,7 @@ public static class ServeCommand
         builder.Services.AddTicketsProgress(configuration);
         builder.Services.AddAgents(configuration);
         builder.Services.AddIntake(configuration);
+        builder.Services.AddFlows(configuration);
 
         var app = builder.Build();
         app.UseRateLimiter();
@@ -70,6 +71,7 @@ public static class ServeCommand
         app.MapTicketsProgress();
         app.MapAgents();
         app.MapIntake();
+        app.MapFlows();
         return app;
     }
 }

@@ -67,11 +67,14 @@ switch (mode)
                 foreach (var u in endpointer.Push(stream.AsSpan(i, Math.Min(320, stream.Length - i)))) { utterance = u; pending = pool.TranscribeAsync(u.Samples); }
             }
             var endpointed = start.Elapsed;
+            var cpuAtEndpoint = Environment.CpuUsage.TotalTime; // whisper's threads are this process's: the delta is the run's CPU
             var result = await pending!;
             var done = start.Elapsed;
+            var cpu = Environment.CpuUsage.TotalTime - cpuAtEndpoint;
             Console.WriteLine($"latency run {run + 1}: speech {utterance!.SpeechStart.TotalSeconds:0.00}-{utterance.SpeechEnd.TotalSeconds:0.00} s, " +
                               $"end of speech to endpoint {(endpointed - utterance.SpeechEnd).TotalMilliseconds:0} ms, endpoint to transcript {(done - endpointed).TotalMilliseconds:0} ms, " +
-                              $"end of speech to transcript {(done - utterance.SpeechEnd).TotalMilliseconds:0} ms");
+                              $"end of speech to transcript {(done - utterance.SpeechEnd).TotalMilliseconds:0} ms; " +
+                              $"whisper {result.Transcript.AudioContextFrames} frames, encode {result.Transcript.EncodeTime.TotalMilliseconds:0} ms, CPU {cpu.TotalMilliseconds:0} ms (load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
         }
         break;
     }

@@ -57,6 +57,6 @@ compare() { # $1 = label, $2 = whisper-cli -ac, $3 = binding mode
 compare "30 s window" 0 single
 fit=$($bench "$model" "$vad" "$work/u.wav" "$threads" frames)
 compare "fitted window ($fit frames)" "$fit" single-fit
-$bench "$model" "$vad" "$work/u.wav" "$threads" pool
+[ "${ASR_SKIP_POOL:-0}" = 1 ] || $bench "$model" "$vad" "$work/u.wav" "$threads" pool
 $bench "$model" "$vad" "$work/u.wav" "$threads" latency
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -6,7 +6,9 @@ using Telephony.Speech.Recognition;
 using Telephony.Speech.Vad;
 
 // bench/asr. Usage: AsrBench MODEL VAD_MODEL UTTERANCE.wav THREADS MODE
-//   single   one whisper_full on the file, printed as "binding_ms N" (compared with whisper-cli by run.sh)
+//   single   one whisper_full on the file, full 30 s window, printed as "binding_ms N ..." (compared with whisper-cli by run.sh)
+//   single-fit  the same with the encoder window fitted to the utterance (the hotline's default)
+//   frames   prints that fitted window in encoder frames (for whisper-cli -ac)
 //   pool     throughput: 8 copies of the file on pools of 1x2 and 2x1 workers x threads
 //   latency  the file (a 10 s utterance) plus 1.5 s silence fed at real-time pace in 20 ms packets through
 //            Silero endpointing and the pool; latency = transcript time - end of speech
@@ -15,17 +17,23 @@ var (modelPath, vadPath, wav, threads, mode) = (args[0], args[1], args[2], int.P
 var samples = Pcm16Wav.Read(wav);
 var seconds = samples.Length / 16000.0;
 // Same decoding as run.sh passes to whisper-cli: greedy, best of 1, no fallback, no timestamps, zh, no prompt.
-var options = new TranscriptionOptions { Threads = threads, BestOf = 1, TemperatureIncrement = 0, InitialPrompt = null };
+// whisper-cli's -ac 0 is the full 30 s window and it has no token-rate cap: "single" matches that; "single-fit"
+// uses the hotline's fitted window, compared by run.sh with whisper-cli -ac set to the same frames.
+var fitted = new TranscriptionOptions { Threads = threads, BestOf = 1, TemperatureIncrement = 0, InitialPrompt = null };
+var options = mode == "single" ? fitted with { FitAudioContext = false, MaxTokensPerSecond = 0 } : fitted;
 
+if (mode == "frames") { Console.WriteLine(fitted.AudioContextFor(samples.Length)); return; } // the fitted window, for whisper-cli -ac
 using var model = WhisperModel.Load(modelPath);
 switch (mode)
 {
-    case "single":
+    case "single" or "single-fit":
     {
         using var recognizer = model.CreateRecognizer();
         var clock = Stopwatch.StartNew();
         var t = recognizer.Transcribe(Pcm16Wav.ToFloat(samples), options);
-        Console.WriteLine($"binding_ms {clock.Elapsed.TotalMilliseconds:0} whisper_full_ms {t.ProcessingTime.TotalMilliseconds:0} audio_s {seconds:0.00}");
+        Console.WriteLine($"binding_ms {clock.Elapsed.TotalMilliseconds:0} whisper_full_ms {t.ProcessingTime.TotalMilliseconds:0} audio_ctx {t.AudioContextFrames} " +
+                          $"encode_ms {t.EncodeTime.TotalMilliseconds:0} decode_steps {t.DecoderSteps} decode_ms_per_step {(t.DecoderSteps > 0 ? t.DecodeTime.TotalMilliseconds / t.DecoderSteps : 0):0.0} " +
+                          $"cpu_ms {Environment.CpuUsage.TotalTime.TotalMilliseconds:0} audio_s {seconds:0.00}");
         break;
     }
     case "pool":
@@ -59,11 +67,14 @@ switch (mode)
                 foreach (var u in endpointer.Push(stream.AsSpan(i, Math.Min(320, stream.Length - i)))) { utterance = u; pending = pool.TranscribeAsync(u.Samples); }
             }
             var endpointed = start.Elapsed;
+            var cpuAtEndpoint = Environment.CpuUsage.TotalTime; // whisper's threads are this process's: the delta is the run's CPU
             var result = await pending!;
             var done = start.Elapsed;
+            var cpu = Environment.CpuUsage.TotalTime - cpuAtEndpoint;
             Console.WriteLine($"latency run {run + 1}: speech {utterance!.SpeechStart.TotalSeconds:0.00}-{utterance.SpeechEnd.TotalSeconds:0.00} s, " +
                               $"end of speech to endpoint {(endpointed - utterance.SpeechEnd).TotalMilliseconds:0} ms, endpoint to transcript {(done - endpointed).TotalMilliseconds:0} ms, " +
-                              $"end of speech to transcript {(done - utterance.SpeechEnd).TotalMilliseconds:0} ms");
+                              $"end of speech to transcript {(done - utterance.SpeechEnd).TotalMilliseconds:0} ms; " +
+                              $"whisper {result.Transcript.AudioContextFrames} frames, encode {result.Transcript.EncodeTime.TotalMilliseconds:0} ms, CPU {cpu.TotalMilliseconds:0} ms (load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
         }
         break;
     }

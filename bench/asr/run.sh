@@ -22,20 +22,41 @@ dotnet build bench/asr -c Release -nologo -v:q >/dev/null
 bench="dotnet bench/asr/bin/Release/net10.0/AsrBench.dll"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); model $model; threads $threads; audio 10.0 s"
 
-# whisper-cli and the binding alternate, three runs each; both load the model and run one whisper_full.
-cli_ms=(); our_ms=()
-for run in 1 2 3; do
-  t0=$(date +%s%N)
-  "$cli" -m "$model" -f "$work/u.wav" -l zh -t "$threads" -bs 1 -bo 1 -nf -nt -sns -np >/dev/null 2>&1
-  cli_ms+=($(( ($(date +%s%N) - t0) / 1000000 )))
-  t0=$(date +%s%N)
-  $bench "$model" "$vad" "$work/u.wav" "$threads" single >"$work/single.txt"
-  our_ms+=($(( ($(date +%s%N) - t0) / 1000000 )))
-  echo "run $run: whisper-cli ${cli_ms[-1]} ms, binding ${our_ms[-1]} ms ($(cat "$work/single.txt"))"
-done
+# whisper-cli and the binding alternate, three runs each; both load the model and run one whisper_full with
+# the same decoding on the full 30 s window. Compared: process wall and CPU time (CPU is robust to load), and
+# whisper's own split: whisper-cli's whisper_print_timings (encode ms; prompt/batchd decoder calls) against
+# the binding's encoder/decoder probe (Transcript.EncodeTime, DecoderSteps). Then the same with the window
+# fitted to the utterance (the hotline's default), whisper-cli given the same -ac.
+cli_run() { # $1 = audio_ctx; prints "wall_ms cpu_ms encode_ms decode_calls"
+  local t0 out; t0=$(date +%s%N)
+  out=$( { /usr/bin/time -f 'cpu %U %S' "$cli" -m "$model" -f "$work/u.wav" -l zh -t "$threads" -bs 1 -bo 1 -nf -nt -sns -ac "$1" >/dev/null; } 2>&1 )
+  local wall=$(( ($(date +%s%N) - t0) / 1000000 ))
+  local cpu=$(awk '/^cpu/ { printf "%d", ($2 + $3) * 1000 }' <<<"$out")
+  local enc=$(awk '/encode time/ { printf "%d", $5 }' <<<"$out")
+  echo "$wall $cpu $enc"
+}
+our_run() { # $1 = single | single-fit; prints "wall_ms cpu_ms encode_ms" and keeps the binding's line
+  local t0 out; t0=$(date +%s%N)
+  out=$( { /usr/bin/time -f 'cpu %U %S' $bench "$model" "$vad" "$work/u.wav" "$threads" "$1" >"$work/our.txt"; } 2>&1 )
+  local wall=$(( ($(date +%s%N) - t0) / 1000000 ))
+  local cpu=$(awk '/^cpu/ { printf "%d", ($2 + $3) * 1000 }' <<<"$out")
+  echo "$wall $cpu $(sed -E 's/.*encode_ms ([0-9]+).*/\1/' "$work/our.txt")"
+}
 median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
-c=$(median "${cli_ms[@]}"); o=$(median "${our_ms[@]}")
-echo "whisper-cli $c ms, binding $o ms (process wall time, medians of 3), ratio $(awk "BEGIN { printf \"%.2f\", $o / $c }")"
-$bench "$model" "$vad" "$work/u.wav" "$threads" pool
+compare() { # $1 = label, $2 = whisper-cli -ac, $3 = binding mode
+  local cw=() cc=() ce=() ow=() oc=() oe=() r
+  for run in 1 2 3; do
+    read -r a b c <<<"$(cli_run "$2")"; cw+=("$a"); cc+=("$b"); ce+=("$c")
+    read -r a b c <<<"$(our_run "$3")"; ow+=("$a"); oc+=("$b"); oe+=("$c")
+    echo "$1 run $run (load $(cut -d' ' -f1 /proc/loadavg)): whisper-cli wall ${cw[-1]} ms cpu ${cc[-1]} ms encode ${ce[-1]} ms; binding wall ${ow[-1]} ms cpu ${oc[-1]} ms ($(cat "$work/our.txt"))"
+  done
+  local c=$(median "${cw[@]}") o=$(median "${ow[@]}") c2=$(median "${cc[@]}") o2=$(median "${oc[@]}") c3=$(median "${ce[@]}") o3=$(median "${oe[@]}")
+  echo "$1: whisper-cli $c ms, binding $o ms (process wall time, medians of 3), ratio $(awk "BEGIN { printf \"%.2f\", $o / $c }"); " \
+       "CPU $c2 / $o2 ms, ratio $(awk "BEGIN { printf \"%.2f\", $o2 / $c2 }"); encode $c3 / $o3 ms, ratio $(awk "BEGIN { printf \"%.2f\", $o3 / $c3 }")"
+}
+compare "30 s window" 0 single
+fit=$($bench "$model" "$vad" "$work/u.wav" "$threads" frames)
+compare "fitted window ($fit frames)" "$fit" single-fit
+[ "${ASR_SKIP_POOL:-0}" = 1 ] || $bench "$model" "$vad" "$work/u.wav" "$threads" pool
 $bench "$model" "$vad" "$work/u.wav" "$threads" latency
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -77,6 +77,19 @@ public sealed class TranscriptionPool : IDisposable
     public Task<TranscriptionResult> TranscribeAsync(short[] samples, CancellationToken cancel = default) =>
         TranscribeAsync(Audio.Pcm16Wav.ToFloat(samples), cancel);
 
+    /// <summary>
+    /// The IVR's entry point: a recorded utterance at 8 kHz (a G.711 call) or 16 kHz. 8 kHz audio goes
+    /// through Media's 8→16 kHz half-band upsampler first (Whisper's front end expects 16 kHz).
+    /// </summary>
+    public Task<TranscriptionResult> TranscribeAsync(short[] samples, int sampleRate, CancellationToken cancel = default)
+    {
+        if (sampleRate == 16000) return TranscribeAsync(samples, cancel);
+        if (sampleRate != 8000) throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, "only 8000 and 16000 Hz audio can be transcribed");
+        var wide = new short[Telephony.Media.Audio.Upsampler8To16.OutputLength(samples.Length)];
+        new Telephony.Media.Audio.Upsampler8To16().Process(samples, wide);
+        return TranscribeAsync(wide, cancel);
+    }
+
     private void Work(WhisperRecognizer recognizer)
     {
         var reader = _queue.Reader;

@@ -22,6 +22,16 @@ public sealed record Transcript(
     bool RepetitionCut)
 {
     /// <summary>Processing time over audio time (below 1 is faster than real time).</summary>
+    /// <summary>whisper's encoder pass (one window; the first only, for audio past 30 s).</summary>
+    public TimeSpan EncodeTime { get; init; }
+
+    /// <summary>Decoder steps after the encoder (prompt, then one per token and fallback retry) and their time.</summary>
+    public int DecoderSteps { get; init; }
+    public TimeSpan DecodeTime { get; init; }
+
+    /// <summary>Encoder frames used (1500 = whisper's 30 s window).</summary>
+    public int AudioContextFrames { get; init; }
+
     public double RealTimeFactor => AudioDuration > TimeSpan.Zero ? ProcessingTime / AudioDuration : 0;
 
     public static Transcript Silence(TimeSpan audio, string language) => new("", language, 0, [], audio, TimeSpan.Zero, true, false);

@@ -63,7 +63,11 @@ public sealed class WhisperModel : IDisposable
     }
 
     /// <summary>Releases the weights once every recognizer made from them is disposed too.</summary>
-    public void Dispose() => _context.Dispose();
+    public void Dispose()
+    {
+        _context.Dispose();
+        if (_context.IsClosed) MallocOptions.Trim();
+    }
 }
 
 /// <summary>The file is not a usable Whisper model; <see cref="Check"/> says why.</summary>

@@ -7,20 +7,31 @@ namespace Telephony.Speech.Recognition;
 
 /// <summary>
 /// One whisper_state: transcribes one utterance at a time (not thread-safe; the pool gives each worker its
-/// own). Cancellation goes through whisper.cpp's abort callback, which ggml polls between graph nodes, so
-/// a cancelled run stops within one node's compute instead of at the end of the 30 s window.
+/// own). Cancellation goes through whisper.cpp's abort callback, which 1.9.1 polls after each encoder pass
+/// and each decoder step, so a cancelled run stops within one encoder pass.
 /// </summary>
 public sealed unsafe class WhisperRecognizer : IDisposable
 {
     private readonly WhisperModel _model;
     private readonly WhisperStateHandle _state;
-    private readonly int* _abort; // read by OnAbort on whisper's threads; native, so it never moves
+    private readonly RunProbe* _probe; // read and written by the callbacks on whisper's threads; native, so it never moves
+
+    /// <summary>Abort flag and timestamps of one run. whisper.cpp 1.9.1 calls the encoder-begin callback
+    /// before each encoder pass and polls the abort callback after each encoder pass and each decoder step,
+    /// so the first poll after the encoder began marks the encoder's end and the later polls count the
+    /// decoder steps: the same split as whisper_print_timings, which a context without its own state lacks.</summary>
+    private struct RunProbe
+    {
+        public int Abort;
+        public int Polls;
+        public long EncodeStart, FirstPoll, LastPoll;
+    }
 
     internal WhisperRecognizer(WhisperModel model, WhisperStateHandle state)
     {
         _model = model;
         _state = state;
-        _abort = (int*)NativeMemory.AllocZeroed(sizeof(int));
+        _probe = (RunProbe*)NativeMemory.AllocZeroed((nuint)sizeof(RunProbe));
     }
 
     public WhisperModel Model => _model;
@@ -54,20 +65,31 @@ public sealed unsafe class WhisperRecognizer : IDisposable
             parameters.Temperature = options.Temperature;
             parameters.TemperatureInc = options.TemperatureIncrement;
             parameters.GreedyBestOf = options.BestOf;
-            parameters.MaxTokens = options.MaxTokensPerSegment;
-            parameters.AudioCtx = options.AudioContext;
+            parameters.MaxTokens = options.MaxTokensFor(samples.Length);
+            parameters.AudioCtx = options.AudioContextFor(samples.Length);
             parameters.AbortCallback = &OnAbort;
-            parameters.AbortCallbackUserData = (nint)_abort;
+            parameters.AbortCallbackUserData = (nint)_probe;
+            parameters.EncoderBeginCallback = (nint)(delegate* unmanaged<nint, nint, nint, byte>)&OnEncoderBegin;
+            parameters.EncoderBeginCallbackUserData = (nint)_probe;
 
-            Volatile.Write(ref *_abort, 0);
+            *_probe = default;
             using var registration = cancel.Register(static s => ((WhisperRecognizer)s!).RequestAbort(), this);
             var clock = Stopwatch.StartNew();
             int rc;
             fixed (float* data = samples) rc = WhisperNative.FullWithState(_model.Context, _state, parameters, data, samples.Length);
             clock.Stop();
-            if (Volatile.Read(ref *_abort) != 0) throw new OperationCanceledException("transcription cancelled", cancel);
+            if (Volatile.Read(ref _probe->Abort) != 0) throw new OperationCanceledException("transcription cancelled", cancel);
             if (rc != 0) throw new WhisperException($"whisper_full failed with code {rc}");
-            return Collect(audio, clock.Elapsed, options.Language);
+            var transcript = Collect(audio, clock.Elapsed, options.Language);
+            var probe = *_probe;
+            if (probe.Polls == 0 || probe.EncodeStart == 0) return transcript;
+            return transcript with
+            {
+                EncodeTime = Stopwatch.GetElapsedTime(probe.EncodeStart, probe.FirstPoll),
+                DecoderSteps = probe.Polls - 1,
+                DecodeTime = Stopwatch.GetElapsedTime(probe.FirstPoll, probe.LastPoll),
+                AudioContextFrames = parameters.AudioCtx == 0 ? 1500 : parameters.AudioCtx,
+            };
         }
         finally
         {
@@ -76,7 +98,7 @@ public sealed unsafe class WhisperRecognizer : IDisposable
         }
     }
 
-    private void RequestAbort() => Volatile.Write(ref *_abort, 1);
+    private void RequestAbort() => Volatile.Write(ref _probe->Abort, 1);
 
     private Transcript Collect(TimeSpan audio, TimeSpan processing, string requested)
     {
@@ -109,13 +131,28 @@ public sealed unsafe class WhisperRecognizer : IDisposable
     }
 
     [UnmanagedCallersOnly]
-    private static byte OnAbort(nint flag) => Volatile.Read(ref *(int*)flag) != 0 ? (byte)1 : (byte)0;
+    private static byte OnAbort(nint data)
+    {
+        var probe = (RunProbe*)data;
+        var now = Stopwatch.GetTimestamp();
+        if (probe->Polls++ == 0) probe->FirstPoll = now;
+        probe->LastPoll = now;
+        return Volatile.Read(ref probe->Abort) != 0 ? (byte)1 : (byte)0;
+    }
+
+    [UnmanagedCallersOnly]
+    private static byte OnEncoderBegin(nint context, nint state, nint data)
+    {
+        var probe = (RunProbe*)data;
+        if (probe->EncodeStart == 0) { probe->EncodeStart = Stopwatch.GetTimestamp(); probe->Polls = 0; }
+        return Volatile.Read(ref probe->Abort) != 0 ? (byte)0 : (byte)1; // false aborts the run
+    }
 
     public void Dispose()
     {
         if (_state.IsClosed) return;
         _state.Dispose();
-        NativeMemory.Free(_abort);
+        NativeMemory.Free(_probe);
     }
 }
 

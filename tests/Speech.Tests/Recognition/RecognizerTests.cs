@@ -33,6 +33,29 @@ public class RecognizerTests
     }
 
     [Test]
+    public void A_window_fitted_to_the_utterance_encodes_in_less_time_and_reports_the_split()
+    {
+        SpeechFixtures.RequireWhisper();
+        var samples = Pcm16Wav.ToFloat(Pcm16Wav.Read(TestAudio.Speech(Complaint)));
+        using var model = WhisperModel.Load(SpeechFixtures.TinyModel);
+        using var recognizer = model.CreateRecognizer();
+        var full = recognizer.Transcribe(samples, SpeechFixtures.TestDecoding with { FitAudioContext = false });
+        var fitted = recognizer.Transcribe(samples, SpeechFixtures.TestDecoding with { FitAudioContext = true });
+        TestContext.Out.WriteLine($"full window: {full.AudioContextFrames} frames, encode {full.EncodeTime.TotalMilliseconds:0} ms, {full.DecoderSteps} decoder steps in {full.DecodeTime.TotalMilliseconds:0} ms; " +
+                                  $"fitted: {fitted.AudioContextFrames} frames, encode {fitted.EncodeTime.TotalMilliseconds:0} ms, {fitted.DecoderSteps} steps in {fitted.DecodeTime.TotalMilliseconds:0} ms");
+        Assert.Multiple(() =>
+        {
+            Assert.That(full.AudioContextFrames, Is.EqualTo(1500));
+            Assert.That(fitted.AudioContextFrames, Is.LessThan(1500));
+            Assert.That(full.EncodeTime, Is.GreaterThan(TimeSpan.Zero).And.LessThan(full.ProcessingTime));
+            Assert.That(full.DecoderSteps, Is.GreaterThanOrEqualTo(1));
+            Assert.That(fitted.EncodeTime + fitted.DecodeTime, Is.LessThanOrEqualTo(fitted.ProcessingTime));
+            // The encoder is a fixed amount of work per frame: a window under half the size must not cost more.
+            Assert.That(fitted.EncodeTime, Is.LessThan(full.EncodeTime));
+        });
+    }
+
+    [Test]
     public void Cancelling_mid_run_aborts_whisper_and_the_recognizer_still_works()
     {
         // whisper.cpp 1.9.1 polls the abort callback after each encoder pass (one 30 s window) and each

@@ -7,6 +7,7 @@ using Telephony.Host.Configuration;
 using Telephony.Host.Logging;
 using Telephony.Host.Engine;
 using Telephony.Host.Api;
+using Telephony.Host.Ivr;
 
 namespace Telephony.Host.Commands;
 
@@ -54,6 +55,8 @@ public static class ServeCommand
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton<MediaEngine>();
         builder.Services.AddSingleton<SipEngineService>();
+        // The IVR points the engine at its flow before the engine takes calls (hosted services start in order).
+        builder.Services.AddIvrCalls(configuration);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SipEngineService>());
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddOpenApi();

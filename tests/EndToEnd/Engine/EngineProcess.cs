@@ -50,6 +50,8 @@ public sealed class EngineProcess : IAsyncDisposable
             ["TELEPHONY_Accounts__1__User"] = CitizenUser,
             ["TELEPHONY_Accounts__1__Password"] = CitizenPassword,
             ["DOTNET_gcServer"] = "0",
+            // The plain greet-and-record call unless a test asks for the IVR (tests/EndToEnd/Ivr).
+            ["TELEPHONY_Ivr__Enabled"] = "false",
         };
         if (extra is not null) foreach (var (k, v) in extra) environment[k] = v;
         var process = PeerProcess.Start("dotnet", [dll, "serve"], RepositoryPaths.Root, environment);

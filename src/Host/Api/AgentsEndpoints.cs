@@ -47,7 +47,7 @@ public static class AgentsEndpoints
         app.MapPost("/api/agents/{id}/state", async (string id, HttpRequest http, AcdEngine acd) =>
         {
             if (acd.Agent(id) is null) return Results.NotFound(new ErrorBody($"No agent {id}."));
-            var (body, error) = await ReadAsync(http);
+            var (body, error) = await JsonBody.ReadAsync<AgentStateBody>(http);
             if (body is null) return Results.BadRequest(new ErrorBody(error!));
             if (!Enum.TryParse<AgentState>(body.State, ignoreCase: true, out var state) || !Enum.IsDefined(state) || int.TryParse(body.State, out _))
                 return Results.BadRequest(new ErrorBody($"state must be one of {string.Join(", ", Enum.GetNames<AgentState>())}."));
@@ -70,21 +70,5 @@ public static class AgentsEndpoints
         using var subscription = events.Subscribe();
         yield return new SseItem<object>(new AcdSnapshotDto(acd.Agents().Select(AgentDto.From).ToList(), acd.Queues().Select(QueueDto.From).ToList()), "Snapshot");
         await foreach (var change in subscription.ReadAllAsync(cancel)) yield return new SseItem<object>(change, change.Kind.ToString());
-    }
-
-    private static async Task<(AgentStateBody? Body, string? Error)> ReadAsync(HttpRequest http)
-    {
-        if (!(http.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-            return (null, "The body must be JSON (Content-Type: application/json).");
-        var options = http.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        try
-        {
-            var body = await JsonSerializer.DeserializeAsync<AgentStateBody>(http.Body, options, http.HttpContext.RequestAborted);
-            return body is null ? (null, "The body is empty.") : (body, null);
-        }
-        catch (JsonException e)
-        {
-            return (null, $"The body is not valid JSON: {e.Message}");
-        }
     }
 }

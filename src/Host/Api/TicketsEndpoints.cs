@@ -24,7 +24,7 @@ public static class TicketsEndpoints
 
         api.MapPost("/", async (HttpRequest http, TicketService service) =>
         {
-            var (body, error) = await ReadAsync<CreateTicketRequest>(http);
+            var (body, error) = await JsonBody.ReadAsync<CreateTicketRequest>(http);
             if (body is null) return Bad(error!);
             if (body.Type is null) return Bad("type is required (Consultation, Help, Complaint, Report, Suggestion, Praise).");
             var result = await service.CreateAsync(new NewTicket
@@ -63,7 +63,7 @@ public static class TicketsEndpoints
 
         api.MapPost("/{id:long}/transitions", async (long id, HttpRequest http, TicketService service) =>
         {
-            var (body, error) = await ReadAsync<TransitionBody>(http);
+            var (body, error) = await JsonBody.ReadAsync<TransitionBody>(http);
             if (body is null) return Bad(error!);
             if (body.To is null) return Bad("to is required (the status to move to).");
             if (body.ExpectedVersion is null) return Bad("expectedVersion is required (the version you read).");
@@ -73,7 +73,7 @@ public static class TicketsEndpoints
 
         api.MapPost("/{id:long}/assign", async (long id, HttpRequest http, TicketService service) =>
         {
-            var (body, error) = await ReadAsync<AssignBody>(http);
+            var (body, error) = await JsonBody.ReadAsync<AssignBody>(http);
             if (body is null) return Bad(error!);
             if (body.ExpectedVersion is null) return Bad("expectedVersion is required (the version you read).");
             return Map(await service.AssignAsync(id, body.ExpectedVersion.Value, body.Department ?? "", body.Actor ?? "", body.Note, http.HttpContext.RequestAborted));
@@ -81,7 +81,7 @@ public static class TicketsEndpoints
 
         api.MapPost("/{id:long}/notes", async (long id, HttpRequest http, TicketService service) =>
         {
-            var (body, error) = await ReadAsync<NoteBody>(http);
+            var (body, error) = await JsonBody.ReadAsync<NoteBody>(http);
             if (body is null) return Bad(error!);
             return Map(await service.AddNoteAsync(id, body.Actor ?? "", body.Note ?? "", http.HttpContext.RequestAborted));
         }).Accepts<NoteBody>("application/json").Produces<TicketDto>().Produces<ErrorBody>(400).Produces<ErrorBody>(404);
@@ -100,22 +100,6 @@ public static class TicketsEndpoints
         Outcome.Conflict => Results.Conflict(new ErrorBody(r.Error!)),
         _ => Bad(r.Error!),
     };
-
-    private static async Task<(T? Body, string? Error)> ReadAsync<T>(HttpRequest http) where T : class
-    {
-        if (!(http.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-            return (null, "The body must be JSON (Content-Type: application/json).");
-        var options = http.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        try
-        {
-            var body = await JsonSerializer.DeserializeAsync<T>(http.Body, options, http.HttpContext.RequestAborted);
-            return body is null ? (null, "The body is empty.") : (body, null);
-        }
-        catch (JsonException e)
-        {
-            return (null, $"The body is not valid JSON for this request: {e.Message}");
-        }
-    }
 
     private static (TicketQuery? Query, string? Error) ParseQuery(IQueryCollection q)
     {

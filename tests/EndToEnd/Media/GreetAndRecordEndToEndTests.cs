@@ -39,14 +39,8 @@ public class GreetAndRecordEndToEndTests
         _callerWav = Path.Combine(_scratch, "caller.wav");
         var lead = TimeSpan.FromSeconds((double)greeting.Samples.Length / greeting.SampleRate + 0.3 + 1.0);
         SpeechFiles.WriteWithLeadingSilence(_callerWav, _speech, lead);
-        // EngineProcess empties Listen:2 and :3, but an empty environment value does not override
-        // appsettings.json here, so the engine also binds [::]:5060 and collides with any other engine on
-        // the machine; a second loopback port takes those entries instead.
-        var spare = FreePorts.Next();
         _engine = await EngineProcess.StartAsync(extra: new Dictionary<string, string>
         {
-            ["TELEPHONY_Sip__Listen__2"] = $"udp:127.0.0.1:{spare}",
-            ["TELEPHONY_Sip__Listen__3"] = $"tcp:127.0.0.1:{spare}",
             ["TELEPHONY_Paths__Prompts"] = _prompts,
             ["TELEPHONY_Paths__Recordings"] = _recordings,
         });

@@ -35,11 +35,8 @@ public class SippPcapPlaybackEndToEndTests
         _recordings = Path.Combine(_scratch, "recordings");
         _greeting = await SpeechFiles.SpeakAsync(Greeting, Path.Combine(_prompts, "greeting.wav"), 8000);
         _speech = await SpeechFiles.SpeakAsync(CallerSays, Path.Combine(_scratch, "speech.wav"), 8000);
-        var spare = FreePorts.Next();
         _engine = await EngineProcess.StartAsync(extra: new Dictionary<string, string>
         {
-            ["TELEPHONY_Sip__Listen__2"] = $"udp:127.0.0.1:{spare}",
-            ["TELEPHONY_Sip__Listen__3"] = $"tcp:127.0.0.1:{spare}",
             ["TELEPHONY_Paths__Prompts"] = _prompts,
             ["TELEPHONY_Paths__Recordings"] = _recordings,
         });

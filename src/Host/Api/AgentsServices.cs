@@ -22,6 +22,7 @@ public static class AgentsServices
         services.AddSingleton(sp => new AcdEngine(agents, queues, sp.GetRequiredService<IAgentLeg>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<AcdEngine>>(), options));
         services.AddSingleton<AcdEvents>();
+        services.AddSingleton<Telephony.Host.Agents.CallDesk>();
         services.AddHostedService(sp => new AcdTicker(sp.GetRequiredService<AcdEngine>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AcdTicker>>()));
         var registrar = configuration.GetSection("Accounts").GetChildren().Select(a => a["User"]).ToHashSet(StringComparer.Ordinal);
         services.AddHostedService(sp => new AccountsCheck(agents.Where(a => !registrar.Contains(a.SipUser)).Select(a => (a.Id, a.SipUser)).ToList(),

@@ -22,18 +22,17 @@ public sealed class TranscriptionPool : IDisposable
     private long _sequence;
     private int _running;
     private int _waiting;
+    private readonly int _capacity;
 
     public TranscriptionPool(WhisperModel model, TranscriptionPoolOptions options, TimeProvider? time = null, ILogger? logger = null)
     {
         _options = options;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-        _queue = Channel.CreateBounded<Job>(new BoundedChannelOptions(Math.Max(1, options.QueueCapacity))
-        {
-            SingleWriter = false,
-            SingleReader = false,
-            FullMode = BoundedChannelFullMode.Wait, // TryWrite fails when full; nothing is dropped silently
-        });
+        // The capacity is counted here, not by a bounded channel: a request cancelled while it waits gives its
+        // place back at once, while its dead entry stays in the channel until a worker skips it.
+        _capacity = Math.Max(1, options.QueueCapacity);
+        _queue = Channel.CreateUnbounded<Job>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
         Workers = options.EffectiveWorkers;
         ThreadsPerWorker = options.EffectiveThreads;
         _recognizers = new WhisperRecognizer[Workers];
@@ -63,14 +62,24 @@ public sealed class TranscriptionPool : IDisposable
     {
         cancel.ThrowIfCancellationRequested();
         var job = new Job(samples, Interlocked.Increment(ref _sequence), _time.GetUtcNow(), cancel);
-        Interlocked.Increment(ref _waiting);
-        if (!_queue.Writer.TryWrite(job))
+        if (Interlocked.Increment(ref _waiting) > _capacity)
         {
             Interlocked.Decrement(ref _waiting);
             throw new PoolBusyException(_options.QueueCapacity);
         }
-        // A request cancelled while it waits completes now; the worker skips it when it comes up.
-        job.Registration = cancel.Register(static j => ((Job)j!).Completion.TrySetCanceled(((Job)j!).Cancel), job);
+        // A request cancelled while it waits completes now and frees its place; the worker skips it later.
+        job.Registration = cancel.Register(static state =>
+        {
+            var (pool, j) = ((TranscriptionPool, Job))state!;
+            if (j.TryLeaveQueue()) Interlocked.Decrement(ref pool._waiting);
+            j.Completion.TrySetCanceled(j.Cancel);
+        }, (this, job));
+        if (!_queue.Writer.TryWrite(job))
+        {
+            job.Registration.Dispose();
+            if (job.TryLeaveQueue()) Interlocked.Decrement(ref _waiting);
+            throw new ObjectDisposedException(nameof(TranscriptionPool));
+        }
         return job.Completion.Task;
     }
 
@@ -96,6 +105,7 @@ public sealed class TranscriptionPool : IDisposable
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             if (!reader.TryRead(out var job)) continue;
+            if (!job.TryLeaveQueue()) { job.Registration.Dispose(); continue; } // cancelled while queued
             Interlocked.Decrement(ref _waiting);
             Run(recognizer, job);
         }
@@ -163,5 +173,9 @@ public sealed class TranscriptionPool : IDisposable
         public CancellationToken Cancel { get; } = cancel;
         public CancellationTokenRegistration Registration { get; set; }
         public TaskCompletionSource<TranscriptionResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _left;
+
+        /// <summary>True for whoever takes the job out of the waiting count first: a worker or the cancellation.</summary>
+        public bool TryLeaveQueue() => Interlocked.Exchange(ref _left, 1) == 0;
     }
 }

@@ -65,6 +65,7 @@ public static class ServeCommand
         builder.Services.AddAgents(configuration);
         builder.Services.AddIntake(configuration);
         builder.Services.AddFlows(configuration);
+        builder.Services.AddDesk(configuration);
 
         var app = builder.Build();
         app.UseRateLimiter();
@@ -75,6 +76,7 @@ public static class ServeCommand
         app.MapAgents();
         app.MapIntake();
         app.MapFlows();
+        app.MapDesk();
         return app;
     }
 }

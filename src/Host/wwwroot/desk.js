@@ -70,6 +70,9 @@ function showState(agent) {
   $("state").dataset.state = agent.state;
   $("pause-reason-shown").textContent = agent.state === "Paused" && agent.pauseReason ? "（" + agent.pauseReason + "）" : "";
   $("btn-available").textContent = agent.state === "WrapUp" ? "提前就绪" : "示闲（接听来电）";
+  // Ringing and on a call the ACD decides; the buttons come back with wrap-up.
+  const busy = agent.state === "Ringing" || agent.state === "OnCall";
+  for (const id of ["btn-available", "btn-pause", "btn-offline"]) $(id).disabled = busy;
   wrapUp = agent.state === "WrapUp" && agent.wrapUpSecondsLeft != null ? { left: agent.wrapUpSecondsLeft, at: performance.now() } : null;
   tick();
 }
@@ -100,13 +103,15 @@ async function onCall(ev) {
   if (ev.kind === "Offered" || shownCall !== ev.callId) await pop(ev.callId);
   if (shownCall !== ev.callId) return;
   if (ev.kind === "Answered") setCallStatus("已接通", true);
-  if (ev.kind === "Ended") setCallStatus("已挂断", !$("finalize-result").hidden ? false : true);
+  if (ev.kind === "Ended") setCallStatus("已挂断", true);
 }
 
-function setCallStatus(text, canFinalize) {
+// An answered call (on the line or in wrap-up) may be finalized once; a ringing one not yet.
+function setCallStatus(text, answered) {
+  const done = !$("finalize-result").hidden;
   $("call-status").textContent = text;
-  $("finalize").disabled = !canFinalize || !$("finalize-result").hidden;
-  $("finalize-hint").textContent = canFinalize ? "" : "接通后可提交";
+  $("finalize").disabled = !answered || done;
+  $("finalize-hint").textContent = done ? "已提交" : answered ? "" : "接通后可提交";
 }
 
 // ---- screen pop ----
@@ -202,7 +207,8 @@ $("order-form").addEventListener("submit", async e => {
   $("result-status").textContent = STATUS[r.data.status] || r.data.status;
   $("result-code").textContent = r.data.code;
   $("finalize-result").hidden = false;
-  $("finalize-hint").textContent = "";
+  $("finalize-hint").textContent = "已提交";
+  $("pop-draft").textContent = r.data.code + "（" + (STATUS[r.data.status] || r.data.status) + "）";
 });
 
 // A reload keeps the session (cookie): go straight to the desk.

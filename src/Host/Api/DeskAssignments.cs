@@ -1,4 +1,5 @@
 using Telephony.Agents.Acd;
+using Telephony.Host.Agents;
 
 namespace Telephony.Host.Api;
 
@@ -6,7 +7,9 @@ namespace Telephony.Host.Api;
 /// Which agent a call belongs to at the desktop, followed from the ACD's changes: offered to an agent (the screen
 /// pop may show, the recording may play), answered by them (they may finalize its work order, during the call or
 /// in wrap-up), finalized (not twice). An offer that ends unanswered (no answer, withdrawn, caller gone) gives the
-/// call back, so the next agent it is offered to owns it and the first one gets 409.
+/// call back, so the next agent it is offered to owns it and the first one gets 409. The call's <see cref="DeskCall"/>
+/// is copied at the offer: the call side removes it from the <see cref="CallDesk"/> when the caller hangs up, and the
+/// agent still finishes the order in wrap-up.
 /// </summary>
 public sealed class DeskAssignments : IDisposable
 {
@@ -14,16 +17,21 @@ public sealed class DeskAssignments : IDisposable
     private static readonly TimeSpan Kept = TimeSpan.FromHours(12);
 
     private readonly AcdEngine acd;
+    private readonly CallDesk desk;
     private readonly object gate = new();
     private readonly Dictionary<string, Assignment> calls = new(StringComparer.Ordinal);
 
-    public sealed record Assignment(string CallId, string AgentId, bool Answered, bool Finalized, DateTimeOffset At);
+    public sealed record Assignment(string CallId, string AgentId, bool Answered, bool Finalized, DateTimeOffset At, DeskCall? Call);
 
-    public DeskAssignments(AcdEngine acd)
+    public DeskAssignments(AcdEngine acd, CallDesk desk)
     {
         this.acd = acd;
+        this.desk = desk;
         acd.Changed += OnChange;
     }
+
+    /// <summary>The call as the CallDesk has it, else as it was when offered (the caller has hung up since); null if neither.</summary>
+    public DeskCall? CallOf(string callId) => desk.Find(callId) ?? Of(callId)?.Call;
 
     public Assignment? Of(string callId)
     {
@@ -61,10 +69,10 @@ public sealed class DeskAssignments : IDisposable
             switch (change.Kind)
             {
                 case AcdChangeKind.CallOffered when change.CallId is { } id && change.AgentId is { } agent:
-                    calls[id] = new Assignment(id, agent, false, false, change.At);
+                    calls[id] = new Assignment(id, agent, false, false, change.At, desk.Find(id));
                     break;
                 case AcdChangeKind.CallAnswered when change.CallId is { } id && change.AgentId is { } agent:
-                    calls[id] = new Assignment(id, agent, true, false, change.At);
+                    calls[id] = new Assignment(id, agent, true, false, change.At, desk.Find(id) ?? calls.GetValueOrDefault(id)?.Call);
                     break;
                 case AcdChangeKind.CallAbandoned when change.CallId is { } id:
                     if (calls.TryGetValue(id, out var gone) && !gone.Answered) calls.Remove(id);

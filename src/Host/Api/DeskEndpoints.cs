@@ -40,7 +40,8 @@ public static class DeskEndpoints
             });
             log.LogInformation("Agent {AgentId} logged in to the desk", agentId);
             return Results.Ok(Dto(agent, time));
-        }).Accepts<DeskLoginBody>("application/json").Produces<DeskAgentDto>().Produces<ErrorBody>(400).Produces<ErrorBody>(401);
+        }).RequireRateLimiting(DeskServices.LoginPolicy)
+          .Accepts<DeskLoginBody>("application/json").Produces<DeskAgentDto>().Produces<ErrorBody>(400).Produces<ErrorBody>(401).Produces(429);
 
         api.MapPost("/logout", (HttpContext http, DeskSessions sessions, AcdEngine acd) =>
         {
@@ -72,17 +73,17 @@ public static class DeskEndpoints
                 : NotLoggedIn())
             .WithSummary("Server-sent events of the logged-in agent: state (with the wrap-up end), call (Offered, Answered, Ended)");
 
-        api.MapGet("/calls/{callId}", async (string callId, HttpContext http, DeskSessions sessions, CallDesk desk, DeskAssignments assignments, DeskScreenPop pop) =>
+        api.MapGet("/calls/{callId}", async (string callId, HttpContext http, DeskSessions sessions, DeskAssignments assignments, DeskScreenPop pop) =>
         {
             if (sessions.AgentOf(http) is not { } agentId) return NotLoggedIn();
-            if (Visible(callId, agentId, desk, assignments, out var call, out var assignment) is { } refused) return refused;
+            if (Visible(callId, agentId, assignments, out var call, out var assignment) is { } refused) return refused;
             return Results.Ok(await pop.BuildAsync(call!, assignment!, http.RequestAborted));
         }).Produces<DeskPopDto>().Produces<ErrorBody>(401).Produces<ErrorBody>(403).Produces<ErrorBody>(404);
 
-        api.MapGet("/calls/{callId}/recording", (string callId, HttpContext http, DeskSessions sessions, CallDesk desk, DeskAssignments assignments) =>
+        api.MapGet("/calls/{callId}/recording", (string callId, HttpContext http, DeskSessions sessions, DeskAssignments assignments) =>
         {
             if (sessions.AgentOf(http) is not { } agentId) return NotLoggedIn();
-            if (Visible(callId, agentId, desk, assignments, out var call, out _) is { } refused) return refused;
+            if (Visible(callId, agentId, assignments, out var call, out _) is { } refused) return refused;
             if (call!.RecordingPath is not { Length: > 0 } path || !File.Exists(path)) return Results.NotFound(new ErrorBody($"Call {callId} has no recording."));
             // Range requests let the player seek in a long recording without fetching it whole.
             return Results.File(path, "audio/wav", enableRangeProcessing: true);
@@ -114,10 +115,10 @@ public static class DeskEndpoints
     }
 
     /// <summary>Null when the agent may see the call (it was offered to them); else the 404 or 403 to answer.</summary>
-    private static IResult? Visible(string callId, string agentId, CallDesk desk, DeskAssignments assignments,
+    private static IResult? Visible(string callId, string agentId, DeskAssignments assignments,
         out DeskCall? call, out DeskAssignments.Assignment? assignment)
     {
-        call = desk.Find(callId);
+        call = assignments.CallOf(callId);
         assignment = assignments.Of(callId);
         if (call is null) return Results.NotFound(new ErrorBody($"No call {callId} at the desk."));
         if (assignment is null || assignment.AgentId != agentId)

@@ -25,7 +25,7 @@ public sealed class DeskFinalize(TicketService tickets, ITicketStore store, Call
 
     public async Task<Result> RunAsync(string agentId, string callId, DeskFinalizeBody body, CancellationToken cancel)
     {
-        if (desk.Find(callId) is not { } call) return Result.Fail(404, $"No call {callId} at the desk (it ended and was handed over, or never came).");
+        if (assignments.CallOf(callId) is not { } call) return Result.Fail(404, $"No call {callId} at the desk.");
         var owner = assignments.Of(callId);
         if (owner is null || owner.AgentId != agentId || !owner.Answered)
             return Result.Fail(409, $"Call {callId} is not yours: only the agent who answered it finalizes its work order.");

@@ -92,6 +92,7 @@ public sealed class DeskPageHost : IAsyncDisposable
         builder.Services.AddIntake(configuration);
         builder.Services.AddDesk(configuration);
         var app = builder.Build();
+        app.UseRateLimiter();
         app.MapTickets();
         app.MapAgents();
         app.MapIntake();

@@ -208,8 +208,13 @@ public class DeskFinalizeTests
     {
         var call = await AnsweredCallAsync("call-wrap");
         Assert.That(host.Acd.CallEnded(call.CallId).Ok, Is.True);
+        host.Desk.Remove(call.CallId);   // the call side forgets the call when it ends
+        var pop = await agent.GetAsync($"/api/desk/calls/{call.CallId}");
+        Assert.That(pop.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the agent still sees the call in wrap-up");
         var response = await agent.PostAsJsonAsync($"/api/desk/calls/{call.CallId}/finalize", Edited());
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        Assert.That((await host.Store.GetByCodeAsync(call.DraftCode!))!.Status, Is.EqualTo(TicketStatus.Accepted));
+        Assert.That(finalized.Single().CallId, Is.EqualTo(call.CallId));
     }
 
     private async Task AssertUnchangedAsync(DeskCall call)

@@ -52,7 +52,7 @@ public sealed class DeskHost : IAsyncDisposable
         this.directory = directory;
     }
 
-    public static async Task<DeskHost> StartAsync(int wrapUpSeconds = 30, bool twoAgents = true)
+    public static async Task<DeskHost> StartAsync(int wrapUpSeconds = 30, bool twoAgents = true, int loginPermitsPerMinute = 100)
     {
         var directory = RepositoryPaths.NewScratchDirectory("desk");
         var port = FreePorts.Next();
@@ -64,6 +64,7 @@ public sealed class DeskHost : IAsyncDisposable
             ["Agents:Seats:0:Id"] = AgentId, ["Agents:Seats:0:Name"] = "张坐席", ["Agents:Seats:0:SipUser"] = "agent1",
             ["Agents:Seats:0:DeskPassword"] = AgentPassword,
             ["Accounts:0:User"] = "agent1", ["Accounts:0:Password"] = "sip-secret-1",
+            ["Desk:LoginPermitsPerMinute"] = loginPermitsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (twoAgents)
         {
@@ -89,6 +90,7 @@ public sealed class DeskHost : IAsyncDisposable
         builder.Services.AddIntake(configuration);
         builder.Services.AddDesk(configuration);
         var app = builder.Build();
+        app.UseRateLimiter();
         app.MapTickets();
         app.MapAgents();
         app.MapIntake();

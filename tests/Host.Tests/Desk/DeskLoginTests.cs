@@ -32,6 +32,20 @@ public class DeskLoginTests
     }
 
     [Test]
+    public async Task Login_attempts_past_the_limit_get_429_even_with_the_right_password()
+    {
+        await host.DisposeAsync();
+        host = await DeskHost.StartAsync(loginPermitsPerMinute: 3);
+        using var client = host.NewClient();
+        for (var i = 0; i < 3; i++)
+            Assert.That((await client.PostAsJsonAsync("/api/desk/login", new { agentId = DeskHost.AgentId, password = "guess" + i })).StatusCode,
+                Is.EqualTo(HttpStatusCode.Unauthorized));
+        var blocked = await client.PostAsJsonAsync("/api/desk/login", new { agentId = DeskHost.AgentId, password = DeskHost.AgentPassword });
+        Assert.That(blocked.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+        Assert.That((await client.GetAsync("/api/desk/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [Test]
     public async Task Login_without_a_password_is_400()
     {
         using var client = host.NewClient();

@@ -36,7 +36,7 @@ public sealed class DeskFinalize(TicketService tickets, ITicketStore store, Call
         {
             Channel = Channel.Phone, CallerPhone = call.Caller, Anonymous = string.IsNullOrWhiteSpace(call.Caller),
             Transcript = call.Transcript, RecordingRef = call.RecordingPath, Title = body.Title ?? "", Description = body.Description ?? "",
-            Category = body.Category is { } c && Blank(c.Level1) is not null ? new Category((c.Level1 ?? "").Trim(), Blank(c.Level2), Blank(c.Level3)) : null,
+            Category = body.Category is { } c && Blank(c.Level1) is not null ? new Category(Blank(c.Level1)!, Blank(c.Level2), Blank(c.Level3)) : null,
             Type = body.Type!.Value, Urgency = body.Urgency!.Value, Department = Blank(body.Department), Accept = true, Actor = agentId,
         };
         if (TicketValidation.Check(edited, taxonomy) is { } invalid) return Result.Fail(400, invalid);
@@ -56,13 +56,18 @@ public sealed class DeskFinalize(TicketService tickets, ITicketStore store, Call
         try
         {
             var result = draft is null ? await CreateAsync(edited, cancel) : await EditAndAcceptAsync(draft, edited, body.Note, cancel);
-            if (result.Ticket is { } accepted && target == TicketStatus.Dispatched)
-                result = await tickets.TransitionAsync(accepted.Id, accepted.Version,
-                    new TransitionRequest(TicketStatus.Dispatched, agentId, "坐席受理后直接派单", Department: edited.Department), cancel);
             if (result.Ticket is not { } done)
             {
                 assignments.Unfinalize(callId);
                 return Result.Fail(result.Outcome switch { Outcome.NotFound => 409, Outcome.Conflict => 409, _ => 400 }, result.Error!);
+            }
+            if (target == TicketStatus.Dispatched)
+            {
+                var dispatched = await tickets.TransitionAsync(done.Id, done.Version,
+                    new TransitionRequest(TicketStatus.Dispatched, agentId, "坐席受理后直接派单", Department: edited.Department), cancel);
+                // Accepted is what the caller is owed a code for; a dispatch lost to a concurrent writer is redone from the order.
+                if (dispatched.Ticket is { } moved) done = moved;
+                else log.LogWarning("Call {CallId}: work order {TicketId} accepted but not dispatched: {Error}", callId, done.Id, dispatched.Error);
             }
             log.LogInformation("Call {CallId} from {Caller}: agent {AgentId} finalized work order {TicketId} ({Code}) as {Status}",
                 callId, PhoneMasking.MaskNumber(call.Caller ?? ""), agentId, done.Id, done.Code, done.Status);

@@ -23,6 +23,9 @@ public sealed class SpeculativeRun
     /// <summary>Leaves the queue or aborts the run (whisper.cpp polls the abort flag after each encoder pass).</summary>
     public void Cancel() => _pool.CancelSpeculation(_job);
 
+    /// <summary>Cancels the run whether promoted or not (the caller of the real request gave up).</summary>
+    internal void CancelRun() => _pool.CancelRun(_job);
+
     /// <summary>True when the run goes on (or finished) as the utterance's real request; false when it was dropped, aborted or cancelled.</summary>
     public bool Promote() => _pool.Promote(_job);
 }

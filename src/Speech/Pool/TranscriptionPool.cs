@@ -175,6 +175,16 @@ public sealed class TranscriptionPool : IDisposable
         }
     }
 
+    /// <summary>The request's own cancellation after promotion (the flow gave up on it): leaves the queue or aborts the run.</summary>
+    internal void CancelRun(PoolJob job)
+    {
+        lock (_gate)
+        {
+            job.Abort!.Cancel();
+            if (job.Node is { } node) { node.List!.Remove(node); job.Node = null; job.Completion.TrySetCanceled(job.Abort.Token); }
+        }
+    }
+
     /// <summary>Makes a speculation the utterance's real request; false when it was already dropped, aborted or cancelled.</summary>
     internal bool Promote(PoolJob job)
     {

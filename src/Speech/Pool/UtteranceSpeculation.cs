@@ -51,8 +51,9 @@ public sealed class UtteranceSpeculation(TranscriptionPool pool, CancellationTok
     }
 
     /// <summary>The end of the utterance (16 kHz samples): the speculative result when the audio is the same, otherwise a plain request.
-    /// Throws <see cref="PoolBusyException"/> at once like <see cref="TranscriptionPool.TranscribeAsync(short[], CancellationToken)"/>.</summary>
-    public Task<TranscriptionResult> TranscribeAsync(short[] samples)
+    /// Throws <see cref="PoolBusyException"/> at once like <see cref="TranscriptionPool.TranscribeAsync(short[], CancellationToken)"/>.
+    /// <paramref name="request"/> cancels this request (queued or running) on top of the speculation's own token.</summary>
+    public Task<TranscriptionResult> TranscribeAsync(short[] samples, CancellationToken request = default)
     {
         var run = _run;
         var same = run is not null && _audio.AsSpan().SequenceEqual(samples);
@@ -61,10 +62,20 @@ public sealed class UtteranceSpeculation(TranscriptionPool pool, CancellationTok
             _run = null;
             _audio = null;
             Used++;
+            if (!request.CanBeCanceled) return run.Task;
+            var registration = request.Register(static r => ((SpeculativeRun)r!).CancelRun(), run);
+            _ = run.Task.ContinueWith(static (_, r) => ((CancellationTokenRegistration)r!).Dispose(), registration, TaskScheduler.Default);
             return run.Task;
         }
         if (same) { _run = null; _audio = null; Preempted++; }
         else Abandon();
-        return pool.TranscribeAsync(samples, cancel);
+        if (!request.CanBeCanceled || !cancel.CanBeCanceled) return pool.TranscribeAsync(samples, request.CanBeCanceled ? request : cancel);
+        return Linked(samples, request);
+    }
+
+    private async Task<TranscriptionResult> Linked(short[] samples, CancellationToken request)
+    {
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(cancel, request);
+        return await pool.TranscribeAsync(samples, both.Token).ConfigureAwait(false);
     }
 }

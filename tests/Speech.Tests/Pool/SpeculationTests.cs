@@ -171,3 +171,50 @@ public class SpeculationTests
         Assert.That(condition(), "condition not reached in 30 s");
     }
 }
+
+/// <summary>The IVR's form: the channel's endpointer marks 20 ms frames at 8 kHz, the recording is transcribed after it ended.</summary>
+public class RecordingSpeculationTests
+{
+    [Test]
+    public async Task A_recording_at_8_kHz_is_speculated_at_the_pause_cancelled_at_the_gap_and_cut_300_ms_after_its_speech()
+    {
+        SpeechFixtures.RequireWhisper();
+        string[] sentences = ["wo3 yao4 tou2 su4 lou2 xia4 de5 can1 guan3.", "ye4 li3 tai4 chao3 le5."];
+        var wide = Pcm16Wav.Read(TestAudio.CleanSequence(sentences, TimeSpan.FromSeconds(0.4), TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(0.9)));
+        var narrow = new short[wide.Length / 2];
+        for (var i = 0; i < narrow.Length; i++) narrow[i] = wide[2 * i]; // digital silence stays silence; the test is about the cut, not the band
+        using var model = WhisperModel.Load(SpeechFixtures.TinyModel);
+        using var pool = new TranscriptionPool(model, new TranscriptionPoolOptions { Workers = 1, ThreadsPerWorker = 2, Decoding = SpeechFixtures.TestDecoding with { AudioContext = 256 } });
+        var recording = new RecordingSpeculation(pool, 8000, TimeSpan.FromMilliseconds(300));
+
+        var lastLoud = -1;
+        for (var i = 0; i < narrow.Length; i += 160)
+        {
+            var frame = narrow.AsSpan(i, Math.Min(160, narrow.Length - i));
+            double sum = 0;
+            foreach (var s in frame) sum += s * (double)s;
+            var speech = sum / frame.Length > 328.0 * 328.0 / 4; // about -46 dBFS, like the channel's energy threshold
+            if (speech) lastLoud = i + frame.Length;
+            recording.OnFrame(frame, speech);
+            if (!speech) await Task.Yield(); // let the thread pool start a speculation as it would between packets
+            await Task.Delay(i % 3200 == 0 ? 1 : 0);
+        }
+        await WaitUntil(() => recording.Speculation.Active);
+        var result = await recording.TranscribeAsync(narrow).WaitAsync(TimeSpan.FromMinutes(1));
+        var spec = recording.Speculation;
+        TestContext.Out.WriteLine($"started {spec.Started}, cancelled {spec.Cancelled}, refused {spec.Refused}, used {spec.Used}; audio {result.Transcript.AudioDuration.TotalSeconds:0.000} s");
+        Assert.That(result.Speculative, Is.True);
+        Assert.That(spec.Cancelled, Is.GreaterThanOrEqualTo(1), "the 500 ms gap's speculation was abandoned when speech resumed");
+        var cut = lastLoud + 2400; // 300 ms at 8 kHz
+        Assert.That(result.Transcript.AudioDuration.TotalSeconds, Is.EqualTo(TranscriptionPool.Upsample(narrow.AsSpan(0, cut)).Length / 16000.0).Within(0.0001));
+        var plain = await pool.TranscribeAsync(narrow[..cut], 8000).WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.That(result.Transcript.Text, Is.EqualTo(plain.Transcript.Text));
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(2);
+        Assert.That(condition(), "condition not reached in 30 s");
+    }
+}

@@ -67,7 +67,8 @@ public sealed class SpeechService : IDisposable
     {
         var pause = SpeculateAfter;
         if (pause <= TimeSpan.Zero || sampleRate is not (8000 or 16000) || callEnded.IsCancellationRequested) return null;
-        if (_engine.Value.Pool is not { } pool) return null;
+        // Never wait here for the model to load: the record step calls this before it takes the caller's audio.
+        if (!_engine.IsValueCreated || _engine.Value.Pool is not { } pool) return null;
         return _recordings.Add(path, new RecordingSpeculation(pool, sampleRate, pause));
     }
 

@@ -57,10 +57,17 @@ public sealed class RecordingSpeculation
 
     private void Begin(int generation, int cut)
     {
+        short[] prefix;
         lock (_gate)
         {
             if (generation != _generation) return; // speech resumed meanwhile
-            _speculation.Begin(To16k(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_audio)[..cut]));
+            prefix = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_audio)[..cut].ToArray();
+        }
+        var wide = _sampleRate == 16000 ? prefix : TranscriptionPool.Upsample(prefix); // off the lock the clock thread takes
+        lock (_gate)
+        {
+            if (generation != _generation) return;
+            _speculation.Begin(wide);
         }
     }
 

@@ -111,6 +111,24 @@ public class SpeculationTests
     }
 
     [Test]
+    public async Task A_kept_speculative_run_is_cancelled_by_its_request_like_a_plain_one()
+    {
+        SpeechFixtures.RequireWhisper();
+        var audio = Pcm16Wav.Read(TestAudio.Speech(Sentences[0]));
+        using var model = WhisperModel.Load(SpeechFixtures.BaseModel);
+        using var pool = Pool(model, SpeechFixtures.TestDecoding); // the 30 s window: long enough to cancel mid-run
+        var speculation = new UtteranceSpeculation(pool);
+        speculation.Begin(audio);
+        await WaitUntil(() => pool.Running == 1);
+        using var flow = new CancellationTokenSource();
+        var task = speculation.TranscribeAsync(audio, flow.Token);
+        Assert.That(speculation.Used, Is.EqualTo(1), "the same audio: the running speculation is the request now");
+        flow.Cancel();
+        Assert.That(async () => await task.WaitAsync(TimeSpan.FromMinutes(1)), Throws.InstanceOf<OperationCanceledException>());
+        await WaitUntil(() => pool.Running == 0);
+    }
+
+    [Test]
     public async Task A_cancelled_speculative_run_stops_and_frees_the_worker()
     {
         SpeechFixtures.RequireWhisper();

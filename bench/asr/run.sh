@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/asr: our binding against whisper-cli (same audio, model, threads, decoding, in one run), pool
-# throughput and end-of-speech latency. Prints lines to copy into docs/PERFORMANCE.md.
+# throughput and end-of-speech latency, plain and speculative. Prints lines to copy into docs/PERFORMANCE.md.
 #   bench/asr/run.sh [MODEL] [THREADS]     default: the whisper.cpp base test model, 2 threads
+#   ASR_ONLY_LATENCY=1 bench/asr/run.sh    the latency step only (plain vs speculative, 3 runs each)
 # The test model has no trained weights: compute is that of base, the text is meaningless.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -54,9 +55,13 @@ compare() { # $1 = label, $2 = whisper-cli -ac, $3 = binding mode
   echo "$1: whisper-cli $c ms, binding $o ms (process wall time, medians of 3), ratio $(awk "BEGIN { printf \"%.2f\", $o / $c }"); " \
        "CPU $c2 / $o2 ms, ratio $(awk "BEGIN { printf \"%.2f\", $o2 / $c2 }"); encode $c3 / $o3 ms, ratio $(awk "BEGIN { printf \"%.2f\", $o3 / $c3 }")"
 }
-compare "30 s window" 0 single
-fit=$($bench "$model" "$vad" "$work/u.wav" "$threads" frames)
-compare "fitted window ($fit frames)" "$fit" single-fit
-[ "${ASR_SKIP_POOL:-0}" = 1 ] || $bench "$model" "$vad" "$work/u.wav" "$threads" pool
+if [ "${ASR_ONLY_LATENCY:-0}" != 1 ]; then
+  compare "30 s window" 0 single
+  fit=$($bench "$model" "$vad" "$work/u.wav" "$threads" frames)
+  compare "fitted window ($fit frames)" "$fit" single-fit
+  [ "${ASR_SKIP_POOL:-0}" = 1 ] || $bench "$model" "$vad" "$work/u.wav" "$threads" pool
+fi
+# End of speech -> transcript, plain (transcribe at the 800 ms endpoint) and speculative (start at a 300 ms
+# pause, keep the run when the end comes on the same audio), alternating; each line has the run's CPU time.
 $bench "$model" "$vad" "$work/u.wav" "$threads" latency
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

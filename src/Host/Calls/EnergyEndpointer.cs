@@ -33,6 +33,9 @@ public sealed class EnergyEndpointer
 
     public bool SpeechStarted { get; private set; }
 
+    /// <summary>The frame just processed was speech (loud, after the start): what speculative transcription tracks.</summary>
+    public bool LastFrameSpeech { get; private set; }
+
     /// <summary>Feeds one frame of <paramref name="sampleRate"/> PCM; tells whether the recording should end.</summary>
     public EndpointResult Process(ReadOnlySpan<short> frame, int sampleRate)
     {
@@ -43,6 +46,7 @@ public sealed class EnergyEndpointer
 
         _loudInRow = loud ? _loudInRow + 1 : 0;
         if (!SpeechStarted && _loudInRow >= FramesToStart) SpeechStarted = true;
+        LastFrameSpeech = SpeechStarted && loud;
         if (SpeechStarted) _silence = loud ? TimeSpan.Zero : _silence + TimeSpan.FromSeconds((double)frame.Length / sampleRate);
 
         if (_elapsed >= _max) return EndpointResult.MaxLength;

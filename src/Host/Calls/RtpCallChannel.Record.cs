@@ -22,6 +22,7 @@ public sealed partial class RtpCallChannel
         public readonly EnergyEndpointer Endpointer = endpointer;
         public readonly string Keys = keys;
         public readonly ArrayBufferWriter<short> Samples = new();
+        public Telephony.Host.Speech.IRecordingListener? Listener;
         public readonly TaskCompletionSource<(RecordOutcome, char?)> Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public string? Error;
     }
@@ -47,6 +48,8 @@ public sealed partial class RtpCallChannel
         var job = new RecordJob(recorder,
             new EnergyEndpointer(_options.SpeechThresholdDbfs, options.EndSilence, options.NoSpeechTimeout, options.MaxLength),
             options.TerminatingKeys) { Error = error };
+        // Only a recording on disk is speculated on: its path is how the transcribe step finds the run.
+        if (recorder is not null) job.Listener = _options.RecordingListener?.Invoke(path, SampleRate, _ended.Token);
         lock (_gate)
         {
             if (_record is not null) { recorder?.Close(); throw new InvalidOperationException("a recording is already running on this channel"); }
@@ -67,6 +70,7 @@ public sealed partial class RtpCallChannel
             // The clock thread writes only while the job is armed; it is not any more.
             job.Recorder?.Close();
         }
+        job.Listener?.Ended();
         cancellation.ThrowIfCancellationRequested();
         var samples = job.Samples.WrittenMemory;
         var duration = TimeSpan.FromSeconds((double)samples.Length / SampleRate);
@@ -95,6 +99,7 @@ public sealed partial class RtpCallChannel
                 }
             }
             var result = job.Endpointer.Process(pcm, SampleRate);
+            job.Listener?.OnFrame(pcm, job.Endpointer.LastFrameSpeech);
             switch (result)
             {
                 case EndpointResult.EndOfSpeech: EndRecording(RecordOutcome.EndOfSpeech, null); break;

@@ -18,6 +18,9 @@ public sealed record RtpCallChannelOptions
     /// <summary>Also look for DTMF tones in the caller's audio (peers that send neither RFC 4733 nor INFO).</summary>
     public bool InbandDtmf { get; init; }
 
+    /// <summary>Told each recorded frame and whether it was speech (speculative transcription, docs/speech.md); null: nobody listens.</summary>
+    public Func<string, int, CancellationToken, Telephony.Host.Speech.IRecordingListener?>? RecordingListener { get; init; }
+
     public static RtpCallChannelOptions From(CallFlowOptions flow) => new()
     {
         RecordingsFolder = flow.RecordingsFolder,

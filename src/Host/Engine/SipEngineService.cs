@@ -44,9 +44,12 @@ public sealed class SipEngineService : IHostedService, IAsyncDisposable
     /// </summary>
     public CallFlow Flow { get; set; }
 
+    /// <summary>Who hears each recording as it is made (the IVR sets speech's speculative transcription); null: nobody.</summary>
+    public Func<string, int, CancellationToken, Telephony.Host.Speech.IRecordingListener?>? RecordingListener { get; set; }
+
     private async Task AnswerAsync(SipCall call)
     {
-        CallRunner.Attach(call, _media, RtpCallChannelOptions.From(_flow), Flow, _logs);
+        CallRunner.Attach(call, _media, RtpCallChannelOptions.From(_flow) with { RecordingListener = RecordingListener }, Flow, _logs);
         call.Ring();
         if (_answerDelay > TimeSpan.Zero)
         {

@@ -90,6 +90,7 @@ public static class IvrCalls
                 log.LogError("IVR flow {Flow} has no valid active version (see /api/flows); calls are greeted and recorded until one is activated", flowName);
             engine.Flow = Flow(flowName, store, sp.GetRequiredService<IvrServices>(), engine.Flow, sp.GetRequiredService<ILoggerFactory>());
             var speech = sp.GetRequiredService<SpeechService>();
+            engine.RecordingListener = speech.Listen; // speculative transcription at the caller's pauses (docs/speech.md)
             _ = Task.Run(speech.Warm, cancellationToken);
             return Task.CompletedTask;
         }

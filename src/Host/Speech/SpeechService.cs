@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Telephony.Host.Configuration;
 using Telephony.Media.Audio;
+using Telephony.Media.Channel;
 using Telephony.Speech.Models;
 using Telephony.Speech.Native;
 using Telephony.Speech.Pool;
@@ -13,6 +14,9 @@ namespace Telephony.Host.Speech;
 public sealed record SpeechOutcome(string? Text, double Confidence, TimeSpan Processing, TimeSpan QueueWait, string? Error)
 {
     public bool Succeeded => Error is null;
+
+    /// <summary>True when the transcript came from the run started at the pause (same audio, so the same text).</summary>
+    public bool Speculative { get; init; }
 }
 
 /// <summary>
@@ -21,6 +25,10 @@ public sealed record SpeechOutcome(string? Text, double Confidence, TimeSpan Pro
 /// Loaded on first use or at start by <see cref="Warm"/>; a missing or invalid model is logged once and
 /// every request then answers with the reason instead of a transcript, so a call still gets its work order
 /// with the recording for a person to listen to. G.711 audio (8 kHz) is upsampled to whisper's 16 kHz.
+/// Speculative transcription (<c>Speech:SpeculateAfterMs</c>, default 300, 0 = off): a record step that
+/// reports its frames (<see cref="Listen"/>) has its utterance transcribed at the first pause of that length,
+/// and <see cref="TranscribeAsync(RecordResult, CancellationToken)"/> keeps that run when the recording
+/// ended on the same audio (docs/speech.md).
 /// </summary>
 public sealed class SpeechService : IDisposable
 {
@@ -28,6 +36,7 @@ public sealed class SpeechService : IDisposable
     private readonly ILoggerFactory _logs;
     private readonly ILogger _log;
     private readonly Lazy<(TranscriptionPool? Pool, WhisperModel? Model, string? Error)> _engine;
+    private readonly SpeculativeRecordings _recordings = new();
 
     public SpeechService(IConfiguration configuration, ILoggerFactory logs)
     {
@@ -46,6 +55,36 @@ public sealed class SpeechService : IDisposable
     /// <summary>Loads the model now (at start) so the first caller does not wait for it.</summary>
     public void Warm() => _ = _engine.Value;
 
+    /// <summary>The pause after speech at which a listened recording is transcribed speculatively (zero: off).</summary>
+    public TimeSpan SpeculateAfter =>
+        TimeSpan.FromMilliseconds(int.TryParse(_configuration["Speech:SpeculateAfterMs"], out var ms) && ms >= 0 ? ms : 300);
+
+    /// <summary>
+    /// Called by a record step as it starts recording to <paramref name="path"/>: the listener takes its frames.
+    /// Null when speculation is off, transcription is unavailable or the rate is not 8 or 16 kHz (record as usual).
+    /// </summary>
+    public IRecordingListener? Listen(string path, int sampleRate, CancellationToken callEnded = default)
+    {
+        var pause = SpeculateAfter;
+        if (pause <= TimeSpan.Zero || sampleRate is not (8000 or 16000) || callEnded.IsCancellationRequested) return null;
+        // Never wait here for the model to load: the record step calls this before it takes the caller's audio.
+        if (!_engine.IsValueCreated || _engine.Value.Pool is not { } pool) return null;
+        return _recordings.Add(path, new RecordingSpeculation(pool, sampleRate, pause));
+    }
+
+    /// <summary>
+    /// The IVR's transcribe step: a recording that was listened to (<see cref="Listen"/>) is transcribed up to
+    /// the pause length after its last speech frame, through its speculative run when that was of the same
+    /// samples; any other recording as <see cref="TranscribeAsync(ReadOnlyMemory{short}, int, CancellationToken)"/>.
+    /// The recording is on disk before this is called (the record step closes the WAV first).
+    /// </summary>
+    public Task<SpeechOutcome> TranscribeAsync(RecordResult recording, CancellationToken cancel)
+    {
+        var speculation = _recordings.Take(recording.Path);
+        if (speculation is null) return TranscribeAsync(recording.Samples, recording.SampleRate, cancel);
+        return Outcome(() => speculation.TranscribeAsync(recording.Samples.Span, cancel), cancel);
+    }
+
     /// <summary>Transcribes mono PCM at 8 or 16 kHz; never throws for a failed run, only when <paramref name="cancel"/> is cancelled.</summary>
     public async Task<SpeechOutcome> TranscribeAsync(ReadOnlyMemory<short> pcm, int sampleRate, CancellationToken cancel)
     {
@@ -54,11 +93,18 @@ public sealed class SpeechService : IDisposable
         if (sampleRate is not (8000 or 16000))
             return new SpeechOutcome(null, 0, TimeSpan.Zero, TimeSpan.Zero, $"audio at {sampleRate} Hz: 8000 or 16000 expected");
         var samples = sampleRate == 16000 ? pcm.ToArray() : Upsample(pcm.Span);
+        return await Outcome(() => pool.TranscribeAsync(samples, cancel), cancel);
+    }
+
+    private async Task<SpeechOutcome> Outcome(Func<Task<TranscriptionResult>> run, CancellationToken cancel)
+    {
         try
         {
-            var result = await pool.TranscribeAsync(samples, cancel);
+            var result = await run();
             var t = result.Transcript;
-            return new SpeechOutcome(t.Text, t.Confidence, t.ProcessingTime, result.QueueWait, null);
+            _log.LogInformation("Transcribed {Audio:F1} s of audio: whisper {Run} ms, waited {Wait} ms, speculative run kept {Speculative}",
+                t.AudioDuration.TotalSeconds, (long)t.ProcessingTime.TotalMilliseconds, (long)result.QueueWait.TotalMilliseconds, result.Speculative);
+            return new SpeechOutcome(t.Text, t.Confidence, t.ProcessingTime, result.QueueWait, null) { Speculative = result.Speculative };
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {

@@ -12,6 +12,9 @@ public sealed record CallUtterance(int Index, Utterance Utterance, string WavPat
 /// One call's speech path: audio in, endpointing, each utterance written as a WAV (before transcription
 /// starts, so the recording exists even when transcription fails or the caller hangs up), then queued on
 /// the shared pool. Disposing it (the hang-up) cancels what is still queued or running for this call.
+/// With <c>speculateAfter</c> set, a pause of that length inside an utterance starts a speculative run of
+/// the utterance as it would end there (<see cref="UtteranceSpeculation"/>); when the end silence is reached
+/// on the same audio, that run is the transcription, so most of whisper's time overlaps the end silence.
 /// </summary>
 public sealed class CallTranscriber : IDisposable
 {
@@ -21,23 +24,55 @@ public sealed class CallTranscriber : IDisposable
     private readonly string _callId;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _hangUp = new();
+    private readonly UtteranceSpeculation? _speculation;
+    private readonly TimeSpan _speculateAfter;
+    private bool _pauseHandled;
     private int _count;
 
-    public CallTranscriber(string callId, Endpointer endpointer, TranscriptionPool pool, string directory, ILogger? logger = null)
+    public CallTranscriber(string callId, Endpointer endpointer, TranscriptionPool pool, string directory, ILogger? logger = null, TimeSpan? speculateAfter = null)
     {
         _callId = callId;
         _endpointer = endpointer;
         _pool = pool;
         _directory = directory;
         _logger = logger ?? NullLogger.Instance;
+        if (speculateAfter is { } pause)
+        {
+            _speculateAfter = pause;
+            _speculation = new UtteranceSpeculation(pool, _hangUp.Token);
+        }
         Directory.CreateDirectory(directory);
     }
 
+    /// <summary>The speculation's counters (null when speculation is off).</summary>
+    public UtteranceSpeculation? Speculation => _speculation;
+
     /// <summary>Adds 16 kHz audio of the caller; returns the utterances that ended in it.</summary>
-    public IReadOnlyList<CallUtterance> Push(ReadOnlySpan<short> samples) => Submit(_endpointer.Push(samples));
+    public IReadOnlyList<CallUtterance> Push(ReadOnlySpan<short> samples)
+    {
+        var ended = Submit(_endpointer.Push(samples));
+        Speculate();
+        return ended;
+    }
 
     /// <summary>The caller stopped talking for good (hang-up or end of the recording step).</summary>
     public IReadOnlyList<CallUtterance> Complete() => Submit(_endpointer.Flush());
+
+    private void Speculate()
+    {
+        if (_speculation is null) return;
+        var silence = _endpointer.TrailingSilence;
+        if (silence < _speculateAfter)
+        {
+            // Speaking again (or not in an utterance): what was speculated is not how the utterance ends.
+            if (_speculation.Active) _speculation.Abandon();
+            _pauseHandled = false;
+            return;
+        }
+        if (_pauseHandled) return; // one try per pause: a refused speculation is not retried every packet
+        _pauseHandled = true;
+        if (_endpointer.Pending() is { } pending) _speculation.Begin(pending.Samples);
+    }
 
     private List<CallUtterance> Submit(IReadOnlyList<Utterance> utterances)
     {
@@ -50,7 +85,7 @@ public sealed class CallTranscriber : IDisposable
             _logger.LogInformation("Call {CallId} utterance {Index}: {Start:0.00}-{End:0.00} s, written to {Path}",
                 _callId, index, u.SpeechStart.TotalSeconds, u.SpeechEnd.TotalSeconds, path);
             Task<TranscriptionResult> task;
-            try { task = _pool.TranscribeAsync(u.Samples, _hangUp.Token); }
+            try { task = _speculation?.TranscribeAsync(u.Samples) ?? _pool.TranscribeAsync(u.Samples, _hangUp.Token); }
             catch (PoolBusyException e) { task = Task.FromException<TranscriptionResult>(e); }
             result.Add(new CallUtterance(index, u, path, task));
         }
@@ -59,6 +94,7 @@ public sealed class CallTranscriber : IDisposable
 
     public void Dispose()
     {
+        _speculation?.Abandon();
         _hangUp.Cancel();
         _hangUp.Dispose();
     }

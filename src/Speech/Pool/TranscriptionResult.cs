@@ -11,4 +11,7 @@ public sealed record TranscriptionResult(Transcript Transcript, long Sequence, D
 {
     public TimeSpan QueueWait => Started - Enqueued;
     public TimeSpan Latency => Completed - Enqueued;
+
+    /// <summary>True when the run was started speculatively at a pause and kept because the audio did not change.</summary>
+    public bool Speculative { get; init; }
 }

@@ -40,6 +40,21 @@ public sealed class Endpointer
     /// <summary>True while an utterance is open.</summary>
     public bool InSpeech => _inSpeech;
 
+    /// <summary>While an utterance is open: the silence since its last speech frame (zero while speaking).</summary>
+    public TimeSpan TrailingSilence => _inSpeech ? Time(_silence) : TimeSpan.Zero;
+
+    /// <summary>
+    /// The utterance as it would be emitted if the silence now under way reaches the end silence: the same
+    /// samples, padding included (the padding after the end is there once the silence is as long as it).
+    /// Null while not in speech, while speaking, before the trailing padding has arrived, or when too short.
+    /// This is what a speculative transcription runs on.
+    /// </summary>
+    public Utterance? Pending()
+    {
+        if (!_inSpeech || _silence < Samples(_options.Padding)) return null;
+        return Build(_speechStart, _lastSpeechEnd, cut: false);
+    }
+
     /// <summary>Adds audio; returns the utterances that ended in it (usually none).</summary>
     public IReadOnlyList<Utterance> Push(ReadOnlySpan<short> samples)
     {
@@ -103,14 +118,20 @@ public sealed class Endpointer
 
     private Utterance? Emit(long start, long end, bool cut)
     {
+        var utterance = Build(start, end, cut);
+        if (utterance is null) return null;
+        Trim(cut ? end - Samples(_options.Padding) : end);
+        return utterance;
+    }
+
+    private Utterance? Build(long start, long end, bool cut)
+    {
         if (!cut && end - start < Samples(_options.MinSpeech)) return null;
         var pad = Samples(_options.Padding);
         var from = Math.Max(_origin, start - pad);
         var to = Math.Min(_origin + _audio.Count, end + pad);
         var samples = _audio.GetRange((int)(from - _origin), (int)(to - from)).ToArray();
-        var utterance = new Utterance(Time(start), Time(end), Time(from), samples, cut);
-        Trim(cut ? end - pad : end);
-        return utterance;
+        return new Utterance(Time(start), Time(end), Time(from), samples, cut);
     }
 
     private void Trim(long keepFrom)

@@ -63,3 +63,44 @@ public static class CharacterErrorRate
         return previous[b.Length];
     }
 }
+
+/// <summary>
+/// Speculative transcription against the plain path on real words: needs a trained model like the CER test
+/// (whisper.cpp's test models decode no text whatever the audio, so only the structural check in
+/// Pool/SpeculationTests runs without one). Skipped without a model, as the README's test command says.
+/// </summary>
+public class SpeculationAccuracyTests
+{
+    [Test]
+    public async Task Speculative_and_plain_transcripts_are_identical_on_ten_hotline_sentences()
+    {
+        var model = ModelLocator.FindTrained(RepositoryPaths.Root);
+        if (model is null) Assert.Ignore($"Skipped: {ModelLocator.HowToGetAModel}.");
+        SpeechFixtures.RequireWhisper();
+        var sentences = File.ReadLines(Path.Combine(TestContext.CurrentContext.TestDirectory, "Accuracy", "hotline-sentences.tsv"))
+            .Where(l => l.Length > 0 && l[0] != '#').Select(l => l.Split('\t')[1]).Take(10).ToList();
+        using var whisper = WhisperModel.Load(model!);
+        using var pool = new Speech.Pool.TranscriptionPool(whisper, new Speech.Pool.TranscriptionPoolOptions { Workers = 1 });
+        using var vad = Speech.Vad.SileroVad.Load(SpeechFixtures.VadModel);
+        var dir = RepositoryPaths.NewScratchDirectory("speculation-accuracy");
+        foreach (var pinyin in sentences)
+        {
+            var audio = Pcm16Wav.Read(TestAudio.Telephone([pinyin], TimeSpan.FromSeconds(0.5), TimeSpan.Zero, TimeSpan.FromSeconds(1.5), -40));
+            var texts = new List<string>();
+            foreach (var pause in new TimeSpan?[] { null, TimeSpan.FromMilliseconds(300) })
+            {
+                using var call = new Speech.Pool.CallTranscriber("acc", Speech.Vad.Endpointer.WithSilero(vad), pool, dir, speculateAfter: pause);
+                var utterances = new List<Speech.Pool.CallUtterance>();
+                for (var i = 0; i < audio.Length; i += 320) utterances.AddRange(call.Push(audio.AsSpan(i, Math.Min(320, audio.Length - i))));
+                utterances.AddRange(call.Complete());
+                var results = await Task.WhenAll(utterances.Select(u => u.Transcription));
+                texts.Add(string.Join(" | ", results.Select(r => r.Transcript.Text)));
+                if (pause is not null) Assert.That(call.Speculation!.Used, Is.EqualTo(utterances.Count), "every utterance came from its speculative run");
+            }
+            TestContext.Out.WriteLine($"{pinyin}  ->  {texts[0]}");
+            Assert.That(texts[0], Is.Not.Empty);
+            Assert.That(texts[1], Is.EqualTo(texts[0]));
+        }
+        Directory.Delete(dir, recursive: true);
+    }
+}

@@ -73,3 +73,33 @@ public class EndpointerTests
         Assert.That(u.Single().SpeechEnd.TotalMilliseconds, Is.EqualTo(100 * 32));
     }
 }
+
+/// <summary>What speculation runs on: the utterance as it would end at the current pause.</summary>
+public class EndpointerPendingTests
+{
+    [Test]
+    public void Pending_utterance_at_a_pause_is_exactly_the_one_emitted_when_the_silence_reaches_the_end()
+    {
+        var script = new Queue<float>();
+        var e = new Endpointer(new EndpointerOptions(), frames => frames.Chunk(512).Select(_ => script.Dequeue()).ToArray());
+        var counter = 0;
+        short[] Frame() { var f = new short[512]; for (var i = 0; i < f.Length; i++) f[i] = (short)(counter++ % 30000); return f; }
+        void Feed(float p, int frames) { for (var i = 0; i < frames; i++) { script.Enqueue(p); Assert.That(e.Push(Frame()), Is.Empty); } }
+
+        Feed(0.05f, 20);
+        Feed(0.9f, 40);
+        Assert.That(e.Pending(), Is.Null, "still speaking");
+        Feed(0.05f, 5); // 160 ms: the 200 ms padding after the speech has not arrived yet
+        Assert.That(e.Pending(), Is.Null);
+        Feed(0.05f, 5); // 320 ms of pause
+        Assert.That(e.TrailingSilence.TotalMilliseconds, Is.EqualTo(320));
+        var pending = e.Pending();
+        Assert.That(pending, Is.Not.Null);
+        Feed(0.05f, 14); // 768 ms
+        script.Enqueue(0.05f);
+        var ended = e.Push(Frame());
+        Assert.That(ended, Has.Count.EqualTo(1));
+        Assert.That(ended[0].Samples, Is.EqualTo(pending!.Samples));
+        Assert.That((ended[0].SpeechStart, ended[0].SpeechEnd), Is.EqualTo((pending.SpeechStart, pending.SpeechEnd)));
+    }
+}

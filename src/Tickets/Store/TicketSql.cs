@@ -24,17 +24,15 @@ public sealed class TicketSql
     public TicketSql(ISqlDialect dialect)
     {
         _dialect = dialect;
-        Insert = dialect.InsertUnlessTaken("tickets",
-            InsertBinding.Names(InsertBinding.Ticket, c => c.Name), InsertBinding.Names(InsertBinding.Ticket, c => c.Parameter, "@"), "code");
+        Insert = dialect.InsertUnlessTaken("tickets", InsertBinding.Names(InsertBinding.Ticket), InsertBinding.Parameters(InsertBinding.Ticket), "code");
         DueForSla = $"{Select} WHERE sla_next_check_at IS NOT NULL AND sla_next_check_at <= @Now ORDER BY sla_next_check_at, id {dialect.Page}";
     }
 
     /// <summary>A new order, returning (id, code); no row when its code is taken (drawn again by the caller).</summary>
     public string Insert { get; }
 
-    public string InsertHistory =>
-        "INSERT INTO ticket_history (ticket_id, at, actor, kind, from_status, to_status, note) " +
-        "VALUES (@TicketId, @At, @Actor, @Kind, @FromStatus, @ToStatus, @Note)";
+    public string InsertHistory { get; } =
+        $"INSERT INTO ticket_history ({InsertBinding.Names(InsertBinding.History)}) VALUES ({InsertBinding.Parameters(InsertBinding.History)})";
 
     public string GetById => $"{Select} WHERE id = @Id";
 

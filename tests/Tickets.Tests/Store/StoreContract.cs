@@ -243,6 +243,36 @@ public abstract class StoreContract
     }
 
     [Test]
+    public async Task A_failing_order_fails_alone_and_its_batch_mates_commit()
+    {
+        var dept = Unique("批次局");
+        Ticket New(string title, long? mergedInto = null) => new()
+        {
+            Version = 1, Channel = Channel.Web, Title = title, Description = "d", Type = TicketType.Help, Urgency = Urgency.Normal,
+            Department = dept, Status = TicketStatus.Draft, CreatedAt = Time.GetUtcNow(), UpdatedAt = Time.GetUtcNow(), MergedInto = mergedInto,
+        };
+        HistoryEntry Created() => new(0, Time.GetUtcNow(), "agent1", HistoryKind.Created, null, TicketStatus.Draft, null);
+        // Queued together, so they share the writer's batches; the bad one names an order that does not exist (foreign key).
+        var good = Enumerable.Range(0, 20).Select(i => New($"good {i}")).ToList();
+        var tasks = good.Take(10).Select(t => Store.InsertAsync(t, Created())).ToList();
+        var bad = Store.InsertAsync(New("bad", mergedInto: 987654321), Created());
+        tasks.AddRange(good.Skip(10).Select(t => Store.InsertAsync(t, Created())));
+        Assert.That(async () => await bad, Throws.Exception);
+        await Task.WhenAll(tasks);
+        Assert.That(good.Select(t => t.Id).Distinct().Count(), Is.EqualTo(20));
+        foreach (var t in good)
+        {
+            Assert.That((await Store.GetAsync(t.Id))!.Code, Is.EqualTo(t.Code));
+            Assert.That(await Store.HistoryAsync(t.Id), Has.Count.EqualTo(1));
+        }
+        Assert.That((await Store.SearchAsync(new TicketQuery { Department = dept })).Total, Is.EqualTo(20), "the bad order left nothing");
+        // The writer recovered: the next create commits.
+        var after = New("after");
+        await Store.InsertAsync(after, Created());
+        Assert.That((await Store.GetAsync(after.Id))!.Title, Is.EqualTo("after"));
+    }
+
+    [Test]
     public async Task Sla_monitor_marks_warning_then_overdue_with_history_rows()
     {
         var t = await CreateAsync(Complaint(Unique("dept")) with { Urgency = Urgency.Urgent });

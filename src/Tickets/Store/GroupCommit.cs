@@ -76,6 +76,11 @@ internal sealed class GroupCommit(ISqlDialect dialect, string connectionString, 
                 }
             }
             await WriteAsync(batch);
+            // The callers just completed are queued on the thread pool; yielding lets them (and any other runnable
+            // create) reach the queue before the next batch is taken. With 16 concurrent writers this made batches
+            // of ~14 instead of ~2.5 and halved the CPU per create (WAL pages written once per commit, not per create);
+            // a lone create waits only for the work already runnable.
+            await Task.Yield();
         }
     }
 

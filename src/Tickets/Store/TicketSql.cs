@@ -8,16 +8,7 @@ namespace Telephony.Tickets.Store;
 /// </summary>
 public sealed class TicketSql
 {
-    private const string Select =
-        "SELECT id AS Id, code AS Code, version AS Version, channel AS Channel, caller_phone AS CallerPhone, " +
-        "caller_name AS CallerName, anonymous AS Anonymous, confidential AS Confidential, transcript AS Transcript, " +
-        "recording_ref AS RecordingRef, title AS Title, description AS Description, category1 AS Category1, " +
-        "category2 AS Category2, category3 AS Category3, type AS Type, urgency AS Urgency, location AS Location, " +
-        "department AS Department, status AS Status, satisfaction AS Satisfaction, merged_into AS MergedInto, " +
-        "reply AS Reply, created_at AS CreatedAt, updated_at AS UpdatedAt, accepted_at AS AcceptedAt, " +
-        "replied_at AS RepliedAt, closed_at AS ClosedAt, reply_due_at AS ReplyDueAt, reply_warn_at AS ReplyWarnAt, " +
-        "close_due_at AS CloseDueAt, close_warn_at AS CloseWarnAt, sla_state AS SlaState, " +
-        "sla_next_check_at AS SlaNextCheckAt FROM tickets";
+    private static readonly string Select = $"SELECT {string.Join(", ", TicketReader.Columns)} FROM tickets";
 
     private readonly ISqlDialect _dialect;
 

@@ -237,9 +237,15 @@ public abstract class StoreContract
         Assert.That(ids.Select(x => x.Code).Distinct().Count(), Is.EqualTo(writers * each));
         Assert.That((await Store.SearchAsync(new TicketQuery { Department = dept })).Total, Is.EqualTo(writers * each));
         await using var connection = await Dialect.OpenAsync(ConnectionString);
-        var historyRows = await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection,
-            "SELECT COUNT(*) FROM ticket_history h JOIN tickets t ON t.id = h.ticket_id WHERE t.department = @Dept", new { Dept = dept });
-        Assert.That(historyRows, Is.EqualTo(writers * each));
+        // Each caller got the id and code of its own row: the stored (id, code) pairs are exactly the returned ones.
+        var stored = (await Dapper.SqlMapper.QueryAsync<(long, string)>(connection,
+            "SELECT id, code FROM tickets WHERE department = @Dept", new { Dept = dept })).ToHashSet();
+        Assert.That(stored.SetEquals(ids), Is.True, "stored (id, code) pairs differ from those the creates returned");
+        // One Created row per order: none lost, none doubled.
+        var history = (await Dapper.SqlMapper.QueryAsync<(long, long)>(connection,
+            "SELECT COUNT(*), COUNT(DISTINCT h.ticket_id) FROM ticket_history h JOIN tickets t ON t.id = h.ticket_id WHERE t.department = @Dept AND h.kind = 'Created'",
+            new { Dept = dept })).Single();
+        Assert.That(history, Is.EqualTo(((long)writers * each, (long)writers * each)));
     }
 
     [Test]

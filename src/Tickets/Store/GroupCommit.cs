@@ -10,7 +10,7 @@ namespace Telephony.Tickets.Store;
 /// off the writer's path; one already taken (or drawn twice in a batch) inserts nothing (the dialect's
 /// insert-unless-taken) and is drawn again inside the same transaction; the unique index still decides, so codes
 /// stay unique across processes. One failing order does not fail its batch-mates: the batch is rolled back and each
-/// of its orders written alone.
+/// of its orders written alone (unless it failed before reaching its orders: then all fail together).
 /// </summary>
 internal sealed class GroupCommit(ISqlDialect dialect, string connectionString, TicketSql sql, Func<string> newCode,
     Func<CancellationToken, Task<IDisposable?>> writerGate) : IAsyncDisposable
@@ -21,8 +21,12 @@ internal sealed class GroupCommit(ISqlDialect dialect, string connectionString, 
     private readonly object _lock = new();
     private readonly Queue<Pending> _queue = new();
     private Task? _draining;
-    // Only the drain loop touches this.
+    // Only the drain loop touches these.
     private ICreateWriter? _writer;
+    // Whether the last batch got as far as its orders: a failure before them (no connection, the write lock not
+    // granted within the busy timeout) is no order's fault, so its callers all get it at once rather than each
+    // waiting for it again alone.
+    private bool _ordersReached;
 
     private sealed class Pending(Ticket ticket, HistoryEntry created) : TaskCompletionSource<Ticket>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
@@ -92,7 +96,7 @@ internal sealed class GroupCommit(ISqlDialect dialect, string connectionString, 
             await WriteBatchAsync(batch);
             foreach (var p in batch) Complete(p, null);
         }
-        catch (Exception) when (batch.Count > 1)
+        catch (Exception) when (batch.Count > 1 && _ordersReached)
         {
             foreach (var p in batch)
             {
@@ -104,7 +108,10 @@ internal sealed class GroupCommit(ISqlDialect dialect, string connectionString, 
                 catch (Exception e) { Complete(p, e); }
             }
         }
-        catch (Exception e) { Complete(batch[0], e); }
+        catch (Exception e)
+        {
+            foreach (var p in batch) Complete(p, e);
+        }
     }
 
     private static void Complete(Pending p, Exception? error)
@@ -119,8 +126,10 @@ internal sealed class GroupCommit(ISqlDialect dialect, string connectionString, 
         using var gate = await writerGate(CancellationToken.None);
         try
         {
+            _ordersReached = false;
             var writer = _writer ??= await CreateWriters.OpenAsync(dialect, connectionString, sql);
             await writer.BeginAsync();
+            _ordersReached = true;
             var waiting = new List<Ticket>(batch.Count);
             foreach (var p in batch) waiting.Add(p.Ticket);
             for (var attempt = 1; waiting.Count > 0; attempt++)

@@ -101,8 +101,9 @@ internal sealed class SqliteCreateWriter : ICreateWriter
         var rc = raw.sqlite3_step(stmt);
         if (rc == raw.SQLITE_ROW) return true;
         if (rc == raw.SQLITE_DONE) return false;
-        // sqlite3_reset returns the same error; the message is read before it, while it still describes the step.
-        var error = new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(_db));
+        // The message is read before sqlite3_reset, while it still describes the step; the primary code is the low byte
+        // (as ADO.NET reports it), the extended one comes from the handle.
+        var error = new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string(), rc & 0xFF, raw.sqlite3_extended_errcode(_db));
         raw.sqlite3_reset(stmt);
         throw error;
     }

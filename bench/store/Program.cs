@@ -51,7 +51,7 @@ async Task RunAsync(string name, ISqlDialect dialect, string cs)
     var cpuPerCreate = (Cpu() - cpu) / codes.Length;
     var bytesPerCreate = (WrittenBytes() - written) / codes.Length;
     var line = $"{name}: {codes.Length} orders created by {writers} writers in {createSeconds:0.00} s = {codes.Length / createSeconds:0} orders/s " +
-        $"({cpuPerCreate:0.000} CPU ms/create in this process, {bytesPerCreate:0} bytes written/create)";
+        $"({cpuPerCreate:0.000} CPU ms/create in this process{(bytesPerCreate > 0 ? $", {bytesPerCreate:0} bytes written/create" : "")})";
     if (!createsOnly)
     {
         cpu = Cpu();
@@ -91,5 +91,6 @@ static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalMilli
 
 static string Load() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
-// Bytes this process handed to write(2)/pwrite(2): for SQLite its WAL frames and checkpoint copies.
+// Bytes this process handed to write(2)/pwrite(2): for SQLite its WAL frames and checkpoint copies (PostgreSQL's
+// socket sends are not counted there, so it shows none).
 static long WrittenBytes() => long.Parse(File.ReadLines("/proc/self/io").First(l => l.StartsWith("wchar:"))[6..].Trim());

@@ -17,6 +17,13 @@ public class TicketsApiEndToEndTests
     public async Task StopAsync() => await _host.DisposeAsync();
 
     [Test]
+    public void Serve_migrated_the_fresh_database_at_start()
+    {
+        // The host started on an empty SQLite file: serve applied the schema itself (Database:MigrateOnStart defaults on).
+        Assert.That(_host.Engine.Output, Does.Contain("Database migration 1 work_orders applied (sqlite)"), _host.Engine.Output);
+    }
+
+    [Test]
     public async Task Order_is_created_dispatched_and_found_by_its_code()
     {
         var created = await _host.CreateAsync();

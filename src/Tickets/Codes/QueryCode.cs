@@ -16,8 +16,10 @@ public static class QueryCode
     public static string New()
     {
         Span<char> code = stackalloc char[Length];
-        code[0] = (char)('1' + RandomNumberGenerator.GetInt32(9));
-        for (var i = 1; i < Length - 1; i++) code[i] = (char)('0' + RandomNumberGenerator.GetInt32(10));
+        // One draw for the nine digits (uniform over 100000000..999999999, so the first is 1-9), not one per digit:
+        // each draw is a call into the OS's CSPRNG, and a create draws a code on its way to the writer.
+        var n = RandomNumberGenerator.GetInt32(100_000_000, 1_000_000_000);
+        for (var i = Length - 2; i >= 0; i--, n /= 10) code[i] = (char)('0' + n % 10);
         code[Length - 1] = Verhoeff.Compute(code[..^1]);
         return new string(code);
     }

@@ -5,86 +5,93 @@ using Telephony.Tickets.Domain;
 namespace Telephony.Tickets.Store;
 
 /// <summary>
-/// Hand-written parameter binding for the hot insert (a create): one table of column, parameter, type and value,
-/// from which both the SQL and the binding are made, so the two cannot drift apart. Values as in <see cref="TicketRow"/>.
+/// Hand-written parameter binding for the hot inserts of a create (the order and its history row): one table of
+/// column, parameter and typed value, from which the SQL, the ADO.NET binding and SQLite's by-position binding
+/// (<see cref="SqliteCreateWriter"/>) are all made, so they cannot drift apart. Values as in <see cref="TicketRow"/>.
+/// Each column is text or an integer, never both, so no value is boxed on the SQLite path.
 /// </summary>
 internal static class InsertBinding
 {
-    internal readonly record struct Column(string Name, string Parameter, DbType Type, Func<Ticket, object?> Value);
-
-    public static readonly Column[] Ticket =
-    [
-        new("code", "Code", DbType.String, t => t.Code),
-        new("version", "Version", DbType.Int32, t => t.Version),
-        new("channel", "Channel", DbType.String, t => t.Channel.ToString()),
-        new("caller_phone", "CallerPhone", DbType.String, t => t.Caller.Phone),
-        new("caller_name", "CallerName", DbType.String, t => t.Caller.Name),
-        new("anonymous", "Anonymous", DbType.Int32, t => t.Caller.Anonymous ? 1 : 0),
-        new("confidential", "Confidential", DbType.Int32, t => t.Caller.Confidential ? 1 : 0),
-        new("transcript", "Transcript", DbType.String, t => t.Transcript),
-        new("recording_ref", "RecordingRef", DbType.String, t => t.RecordingRef),
-        new("title", "Title", DbType.String, t => t.Title),
-        new("description", "Description", DbType.String, t => t.Description),
-        new("category1", "Category1", DbType.String, t => t.Category?.Level1),
-        new("category2", "Category2", DbType.String, t => t.Category?.Level2),
-        new("category3", "Category3", DbType.String, t => t.Category?.Level3),
-        new("type", "Type", DbType.String, t => t.Type.ToString()),
-        new("urgency", "Urgency", DbType.String, t => t.Urgency.ToString()),
-        new("location", "Location", DbType.String, t => t.Location),
-        new("department", "Department", DbType.String, t => t.Department),
-        new("status", "Status", DbType.String, t => t.Status.ToString()),
-        new("satisfaction", "Satisfaction", DbType.String, t => t.Satisfaction?.ToString()),
-        new("merged_into", "MergedInto", DbType.Int64, t => t.MergedInto),
-        new("reply", "Reply", DbType.String, t => t.Reply),
-        new("created_at", "CreatedAt", DbType.Int64, t => TicketRow.Ms(t.CreatedAt)),
-        new("updated_at", "UpdatedAt", DbType.Int64, t => TicketRow.Ms(t.UpdatedAt)),
-        new("accepted_at", "AcceptedAt", DbType.Int64, t => TicketRow.Ms(t.AcceptedAt)),
-        new("replied_at", "RepliedAt", DbType.Int64, t => TicketRow.Ms(t.RepliedAt)),
-        new("closed_at", "ClosedAt", DbType.Int64, t => TicketRow.Ms(t.ClosedAt)),
-        new("reply_due_at", "ReplyDueAt", DbType.Int64, t => TicketRow.Ms(t.ReplyDueAt)),
-        new("reply_warn_at", "ReplyWarnAt", DbType.Int64, t => TicketRow.Ms(t.ReplyWarnAt)),
-        new("close_due_at", "CloseDueAt", DbType.Int64, t => TicketRow.Ms(t.CloseDueAt)),
-        new("close_warn_at", "CloseWarnAt", DbType.Int64, t => TicketRow.Ms(t.CloseWarnAt)),
-        new("sla_state", "SlaState", DbType.String, t => t.SlaState.ToString()),
-        new("sla_next_check_at", "SlaNextCheckAt", DbType.Int64, t => TicketRow.Ms(t.SlaNextCheckAt)),
-    ];
-
-    internal readonly record struct HistoryColumn(string Name, string Parameter, DbType Type, Func<HistoryEntry, object?> Value);
-
-    public static readonly HistoryColumn[] History =
-    [
-        new("ticket_id", "TicketId", DbType.Int64, e => e.TicketId),
-        new("at", "At", DbType.Int64, e => TicketRow.Ms(e.At)),
-        new("actor", "Actor", DbType.String, e => e.Actor),
-        new("kind", "Kind", DbType.String, e => e.Kind.ToString()),
-        new("from_status", "FromStatus", DbType.String, e => e.From?.ToString()),
-        new("to_status", "ToStatus", DbType.String, e => e.To.ToString()),
-        new("note", "Note", DbType.String, e => e.Note),
-    ];
-
-    public static string Names<T>(IEnumerable<T> columns, Func<T, string> name, string prefix = "") =>
-        string.Join(", ", columns.Select(c => prefix + name(c)));
-
-    /// <summary>Adds one parameter per column (values set later by <see cref="Set(DbParameterCollection, Ticket)"/>).</summary>
-    public static void Declare(DbParameterCollection parameters, Func<DbParameter> create, bool history)
+    internal sealed record Column<T>(string Name, string Parameter, Func<T, string?>? Text, Func<T, long?>? Integer)
     {
-        var count = history ? History.Length : Ticket.Length;
-        for (var i = 0; i < count; i++)
+        public DbType Type => Text is null ? DbType.Int64 : DbType.String;
+
+        public object Value(T row) => (Text is { } text ? text(row) : (object?)Integer!(row)) ?? DBNull.Value;
+    }
+
+    private static Column<T> S<T>(string name, string parameter, Func<T, string?> value) => new(name, parameter, value, null);
+
+    private static Column<T> I<T>(string name, string parameter, Func<T, long?> value) => new(name, parameter, null, value);
+
+    public static readonly Column<Ticket>[] Ticket =
+    [
+        S<Ticket>("code", "Code", t => t.Code),
+        I<Ticket>("version", "Version", t => t.Version),
+        S<Ticket>("channel", "Channel", t => t.Channel.ToString()),
+        S<Ticket>("caller_phone", "CallerPhone", t => t.Caller.Phone),
+        S<Ticket>("caller_name", "CallerName", t => t.Caller.Name),
+        I<Ticket>("anonymous", "Anonymous", t => t.Caller.Anonymous ? 1 : 0),
+        I<Ticket>("confidential", "Confidential", t => t.Caller.Confidential ? 1 : 0),
+        S<Ticket>("transcript", "Transcript", t => t.Transcript),
+        S<Ticket>("recording_ref", "RecordingRef", t => t.RecordingRef),
+        S<Ticket>("title", "Title", t => t.Title),
+        S<Ticket>("description", "Description", t => t.Description),
+        S<Ticket>("category1", "Category1", t => t.Category?.Level1),
+        S<Ticket>("category2", "Category2", t => t.Category?.Level2),
+        S<Ticket>("category3", "Category3", t => t.Category?.Level3),
+        S<Ticket>("type", "Type", t => t.Type.ToString()),
+        S<Ticket>("urgency", "Urgency", t => t.Urgency.ToString()),
+        S<Ticket>("location", "Location", t => t.Location),
+        S<Ticket>("department", "Department", t => t.Department),
+        S<Ticket>("status", "Status", t => t.Status.ToString()),
+        S<Ticket>("satisfaction", "Satisfaction", t => t.Satisfaction?.ToString()),
+        I<Ticket>("merged_into", "MergedInto", t => t.MergedInto),
+        S<Ticket>("reply", "Reply", t => t.Reply),
+        I<Ticket>("created_at", "CreatedAt", t => TicketRow.Ms(t.CreatedAt)),
+        I<Ticket>("updated_at", "UpdatedAt", t => TicketRow.Ms(t.UpdatedAt)),
+        I<Ticket>("accepted_at", "AcceptedAt", t => TicketRow.Ms(t.AcceptedAt)),
+        I<Ticket>("replied_at", "RepliedAt", t => TicketRow.Ms(t.RepliedAt)),
+        I<Ticket>("closed_at", "ClosedAt", t => TicketRow.Ms(t.ClosedAt)),
+        I<Ticket>("reply_due_at", "ReplyDueAt", t => TicketRow.Ms(t.ReplyDueAt)),
+        I<Ticket>("reply_warn_at", "ReplyWarnAt", t => TicketRow.Ms(t.ReplyWarnAt)),
+        I<Ticket>("close_due_at", "CloseDueAt", t => TicketRow.Ms(t.CloseDueAt)),
+        I<Ticket>("close_warn_at", "CloseWarnAt", t => TicketRow.Ms(t.CloseWarnAt)),
+        S<Ticket>("sla_state", "SlaState", t => t.SlaState.ToString()),
+        I<Ticket>("sla_next_check_at", "SlaNextCheckAt", t => TicketRow.Ms(t.SlaNextCheckAt)),
+    ];
+
+    public static readonly Column<HistoryEntry>[] History =
+    [
+        I<HistoryEntry>("ticket_id", "TicketId", e => e.TicketId),
+        I<HistoryEntry>("at", "At", e => TicketRow.Ms(e.At)),
+        S<HistoryEntry>("actor", "Actor", e => e.Actor),
+        S<HistoryEntry>("kind", "Kind", e => e.Kind.ToString()),
+        S<HistoryEntry>("from_status", "FromStatus", e => e.From?.ToString()),
+        S<HistoryEntry>("to_status", "ToStatus", e => e.To.ToString()),
+        S<HistoryEntry>("note", "Note", e => e.Note),
+    ];
+
+    public static string Names<T>(IEnumerable<Column<T>> columns) => string.Join(", ", columns.Select(c => c.Name));
+
+    public static string Parameters<T>(IEnumerable<Column<T>> columns) => string.Join(", ", columns.Select(c => "@" + c.Parameter));
+
+    /// <summary>
+    /// Adds one parameter per column (values set later by <see cref="Set{T}"/>). Named with the <c>@</c> the SQL uses:
+    /// Microsoft.Data.Sqlite looks a bare name up under each of its three prefixes, a full scan of the statement's
+    /// parameters for each miss.
+    /// </summary>
+    public static void Declare<T>(Column<T>[] columns, DbParameterCollection parameters, Func<DbParameter> create)
+    {
+        foreach (var column in columns)
         {
             var p = create();
-            (p.ParameterName, p.DbType) = history ? (History[i].Parameter, History[i].Type) : (Ticket[i].Parameter, Ticket[i].Type);
-            p.Value = DBNull.Value;
+            (p.ParameterName, p.DbType, p.Value) = ("@" + column.Parameter, column.Type, DBNull.Value);
             parameters.Add(p);
         }
     }
 
-    public static void Set(DbParameterCollection parameters, Ticket t)
+    public static void Set<T>(Column<T>[] columns, DbParameterCollection parameters, T row)
     {
-        for (var i = 0; i < Ticket.Length; i++) parameters[i].Value = Ticket[i].Value(t) ?? DBNull.Value;
-    }
-
-    public static void Set(DbParameterCollection parameters, HistoryEntry e)
-    {
-        for (var i = 0; i < History.Length; i++) parameters[i].Value = History[i].Value(e) ?? DBNull.Value;
+        for (var i = 0; i < columns.Length; i++) parameters[i].Value = columns[i].Value(row);
     }
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace Telephony.Tickets.Store;
@@ -13,13 +14,20 @@ public sealed class SqliteDialect : ISqlDialect
 {
     public string Name => "sqlite";
 
+    // The native handles already configured. Microsoft.Data.Sqlite pools handles, and the pragmas below are settings
+    // of the handle, so a pooled one keeps them: running (and compiling) the three again on every open cost a look-up
+    // about as much as its query. A handle closed for good drops out of the table with its object.
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = new();
+
     public async Task<DbConnection> OpenAsync(string connectionString, CancellationToken cancel = default)
     {
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancel);
+        if (Configured.TryGetValue(connection.Handle!, out _)) return connection;
         await using var pragma = connection.CreateCommand();
         pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
         await pragma.ExecuteNonQueryAsync(cancel);
+        Configured.TryAdd(connection.Handle!, Configured);
         return connection;
     }
 

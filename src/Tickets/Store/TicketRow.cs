@@ -2,7 +2,7 @@ using Telephony.Tickets.Domain;
 
 namespace Telephony.Tickets.Store;
 
-/// <summary>A <c>tickets</c> row as Dapper reads and writes it: instants in Unix ms, enums by name, flags as 0/1.</summary>
+/// <summary>A <c>tickets</c> row as Dapper writes it (updates): instants in Unix ms, enums by name, flags as 0/1.</summary>
 internal sealed class TicketRow
 {
     public long Id { get; set; }
@@ -55,21 +55,6 @@ internal sealed class TicketRow
         ClosedAt = Ms(t.ClosedAt), ReplyDueAt = Ms(t.ReplyDueAt), ReplyWarnAt = Ms(t.ReplyWarnAt),
         CloseDueAt = Ms(t.CloseDueAt), CloseWarnAt = Ms(t.CloseWarnAt),
         SlaState = t.SlaState.ToString(), SlaNextCheckAt = Ms(t.SlaNextCheckAt),
-    };
-
-    public Ticket ToTicket() => new()
-    {
-        Id = Id, Code = Code, Version = Version, Channel = Enum.Parse<Channel>(Channel),
-        Caller = new Caller(CallerPhone, CallerName, Anonymous != 0, Confidential != 0),
-        Transcript = Transcript, RecordingRef = RecordingRef, Title = Title, Description = Description,
-        Category = Category1 is null ? null : new Category(Category1, Category2, Category3),
-        Type = Enum.Parse<TicketType>(Type), Urgency = Enum.Parse<Urgency>(Urgency), Location = Location, Department = Department,
-        Status = Enum.Parse<TicketStatus>(Status), Satisfaction = Satisfaction is null ? null : Enum.Parse<Satisfaction>(Satisfaction),
-        MergedInto = MergedInto, Reply = Reply,
-        CreatedAt = At(CreatedAt), UpdatedAt = At(UpdatedAt), AcceptedAt = At(AcceptedAt), RepliedAt = At(RepliedAt),
-        ClosedAt = At(ClosedAt), ReplyDueAt = At(ReplyDueAt), ReplyWarnAt = At(ReplyWarnAt),
-        CloseDueAt = At(CloseDueAt), CloseWarnAt = At(CloseWarnAt),
-        SlaState = Enum.Parse<SlaState>(SlaState), SlaNextCheckAt = At(SlaNextCheckAt),
     };
 
     internal static long Ms(DateTimeOffset t) => t.ToUnixTimeMilliseconds();

@@ -8,33 +8,22 @@ namespace Telephony.Tickets.Store;
 /// </summary>
 public sealed class TicketSql
 {
-    private const string Select =
-        "SELECT id AS Id, code AS Code, version AS Version, channel AS Channel, caller_phone AS CallerPhone, " +
-        "caller_name AS CallerName, anonymous AS Anonymous, confidential AS Confidential, transcript AS Transcript, " +
-        "recording_ref AS RecordingRef, title AS Title, description AS Description, category1 AS Category1, " +
-        "category2 AS Category2, category3 AS Category3, type AS Type, urgency AS Urgency, location AS Location, " +
-        "department AS Department, status AS Status, satisfaction AS Satisfaction, merged_into AS MergedInto, " +
-        "reply AS Reply, created_at AS CreatedAt, updated_at AS UpdatedAt, accepted_at AS AcceptedAt, " +
-        "replied_at AS RepliedAt, closed_at AS ClosedAt, reply_due_at AS ReplyDueAt, reply_warn_at AS ReplyWarnAt, " +
-        "close_due_at AS CloseDueAt, close_warn_at AS CloseWarnAt, sla_state AS SlaState, " +
-        "sla_next_check_at AS SlaNextCheckAt FROM tickets";
+    private static readonly string Select = $"SELECT {string.Join(", ", TicketReader.Columns)} FROM tickets";
 
     private readonly ISqlDialect _dialect;
 
     public TicketSql(ISqlDialect dialect)
     {
         _dialect = dialect;
-        Insert = dialect.InsertUnlessTaken("tickets",
-            InsertBinding.Names(InsertBinding.Ticket, c => c.Name), InsertBinding.Names(InsertBinding.Ticket, c => c.Parameter, "@"), "code");
+        Insert = dialect.InsertUnlessTaken("tickets", InsertBinding.Names(InsertBinding.Ticket), InsertBinding.Parameters(InsertBinding.Ticket), "code");
         DueForSla = $"{Select} WHERE sla_next_check_at IS NOT NULL AND sla_next_check_at <= @Now ORDER BY sla_next_check_at, id {dialect.Page}";
     }
 
     /// <summary>A new order, returning (id, code); no row when its code is taken (drawn again by the caller).</summary>
     public string Insert { get; }
 
-    public string InsertHistory =>
-        "INSERT INTO ticket_history (ticket_id, at, actor, kind, from_status, to_status, note) " +
-        "VALUES (@TicketId, @At, @Actor, @Kind, @FromStatus, @ToStatus, @Note)";
+    public string InsertHistory { get; } =
+        $"INSERT INTO ticket_history ({InsertBinding.Names(InsertBinding.History)}) VALUES ({InsertBinding.Parameters(InsertBinding.History)})";
 
     public string GetById => $"{Select} WHERE id = @Id";
 

@@ -5,7 +5,7 @@ using Telephony.Tickets.Domain;
 namespace Telephony.Tickets.Store;
 
 /// <summary>
-/// The store over Dapper: one pooled connection per operation, creates group-committed on one writer connection, SQL from <see cref="TicketSql"/>,
+/// The store over Dapper (parameters; rows read by <see cref="TicketReader"/>): one pooled connection per operation, creates group-committed on one writer connection, SQL from <see cref="TicketSql"/>,
 /// dialect differences behind <see cref="ISqlDialect"/>.
 /// </summary>
 public sealed class TicketStore(ISqlDialect dialect, string connectionString) : ITicketStore, IAsyncDisposable
@@ -50,15 +50,15 @@ public sealed class TicketStore(ISqlDialect dialect, string connectionString) : 
     public async Task<Ticket?> GetAsync(long id, CancellationToken cancel = default)
     {
         await using var connection = await dialect.OpenAsync(connectionString, cancel);
-        var row = await connection.QuerySingleOrDefaultAsync<TicketRow>(new CommandDefinition(_sql.GetById, new { Id = id }, cancellationToken: cancel));
-        return row?.ToTicket();
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(_sql.GetById, new { Id = id }, cancellationToken: cancel));
+        return await reader.ReadAsync(cancel) ? TicketReader.Read(reader) : null;
     }
 
     public async Task<Ticket?> GetByCodeAsync(string code, CancellationToken cancel = default)
     {
         await using var connection = await dialect.OpenAsync(connectionString, cancel);
-        var row = await connection.QuerySingleOrDefaultAsync<TicketRow>(new CommandDefinition(_sql.GetByCode, new { Code = code }, cancellationToken: cancel));
-        return row?.ToTicket();
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(_sql.GetByCode, new { Code = code }, cancellationToken: cancel));
+        return await reader.ReadAsync(cancel) ? TicketReader.Read(reader) : null;
     }
 
     public async Task<bool> UpdateAsync(Ticket ticket, int expectedVersion, HistoryEntry? entry, CancellationToken cancel = default)
@@ -100,15 +100,15 @@ public sealed class TicketStore(ISqlDialect dialect, string connectionString) : 
         var parameters = _sql.SearchParameters(query);
         await using var connection = await dialect.OpenAsync(connectionString, cancel);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(countSql, parameters, cancellationToken: cancel));
-        var rows = await connection.QueryAsync<TicketRow>(new CommandDefinition(pageSql, parameters, cancellationToken: cancel));
-        return new PagedResult<Ticket>(rows.Select(r => r.ToTicket()).ToList(), query.Page, query.PageSize, total);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(pageSql, parameters, cancellationToken: cancel));
+        return new PagedResult<Ticket>(await TicketReader.ReadAllAsync(reader, cancel), query.Page, query.PageSize, total);
     }
 
     public async Task<IReadOnlyList<Ticket>> DueForSlaCheckAsync(DateTimeOffset now, int limit, CancellationToken cancel = default)
     {
         await using var connection = await dialect.OpenAsync(connectionString, cancel);
-        var rows = await connection.QueryAsync<TicketRow>(new CommandDefinition(
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
             _sql.DueForSla, new { Now = now.ToUnixTimeMilliseconds(), Skip = 0, Take = limit }, cancellationToken: cancel));
-        return rows.Select(r => r.ToTicket()).ToList();
+        return await TicketReader.ReadAllAsync(reader, cancel);
     }
 }

@@ -17,6 +17,13 @@ public class TicketsApiEndToEndTests
     public async Task StopAsync() => await _host.DisposeAsync();
 
     [Test]
+    public void Serve_migrated_the_fresh_database_at_start()
+    {
+        // The host started on an empty SQLite file: serve applied the schema itself (Database:MigrateOnStart defaults on).
+        Assert.That(_host.Engine.Output, Does.Contain("Database migration 1 work_orders applied (sqlite)"), _host.Engine.Output);
+    }
+
+    [Test]
     public async Task Order_is_created_dispatched_and_found_by_its_code()
     {
         var created = await _host.CreateAsync();
@@ -79,9 +86,12 @@ public class TicketsApiEndToEndTests
     [Test]
     public async Task Unknown_order_gets_404()
     {
-        Assert.That((int)(await _host.Http.GetAsync("/api/tickets/999999")).StatusCode, Is.EqualTo(404));
-        var (status, _) = await _host.PostAsync("/api/tickets/999999/notes", new { actor = "a", note = "n" });
+        var response = await _host.Http.GetAsync("/api/tickets/999999");
+        Assert.That((int)response.StatusCode, Is.EqualTo(404));
+        Assert.That((await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!.GetValue<string>(), Does.Contain("No work order 999999"));
+        var (status, body) = await _host.PostAsync("/api/tickets/999999/notes", new { actor = "a", note = "n" });
         Assert.That(status, Is.EqualTo(404));
+        Assert.That(body!["error"]!.GetValue<string>(), Does.Contain("999999"));
     }
 
     [Test]
@@ -136,5 +146,25 @@ public class TicketsProgressRateLimitTests
         for (var i = 0; i < 5; i++) codes.Add((int)(await host.Http.GetAsync("/api/progress?code=1234567890&phone4=1234")).StatusCode);
         Assert.That(codes.Take(3), Has.None.EqualTo(429));
         Assert.That(codes.Skip(3), Is.All.EqualTo(429));
+        // Per client address: another address (127.0.0.2, still loopback) has its own allowance.
+        using var other = new HttpClient(new SocketsHttpHandler { ConnectCallback = FromAddress("127.0.0.2") }) { BaseAddress = new Uri(host.BaseUrl) };
+        Assert.That((int)(await other.GetAsync("/api/progress?code=1234567890&phone4=1234")).StatusCode, Is.Not.EqualTo(429));
+        Assert.That((int)(await host.Http.GetAsync("/api/progress?code=1234567890&phone4=1234")).StatusCode, Is.EqualTo(429), "the first client stays limited");
     }
+
+    private static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> FromAddress(string address) => async (context, cancel) =>
+    {
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(address), 0));
+            await socket.ConnectAsync(context.DnsEndPoint, cancel);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    };
 }

@@ -26,6 +26,20 @@ public class QueryCodeTests
     }
 
     [Test]
+    public void New_codes_use_every_digit_in_every_position()
+    {
+        var seen = new HashSet<char>[QueryCode.Length - 1];
+        for (var i = 0; i < seen.Length; i++) seen[i] = [];
+        for (var n = 0; n < 2000; n++)
+        {
+            var code = QueryCode.New();
+            for (var i = 0; i < seen.Length; i++) seen[i].Add(code[i]);
+        }
+        Assert.That(seen[0], Is.EquivalentTo("123456789"));
+        for (var i = 1; i < seen.Length; i++) Assert.That(seen[i], Is.EquivalentTo("0123456789"), $"position {i}");
+    }
+
+    [Test]
     public void Every_single_digit_typo_is_caught()
     {
         for (var n = 0; n < 200; n++)

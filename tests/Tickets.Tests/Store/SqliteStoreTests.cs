@@ -56,4 +56,20 @@ public sealed class SqliteStoreTests : StoreContract
         await using var connection = await Dialect.OpenAsync(ConnectionString);
         Assert.That(await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection, "PRAGMA journal_mode"), Is.EqualTo("wal"));
     }
+
+    [Test]
+    public async Task A_pooled_connection_opened_again_keeps_its_pragmas()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            // The second and third opens get the pooled handle, on which the dialect runs no pragma: they must still hold.
+            await using var connection = await Dialect.OpenAsync(ConnectionString);
+            Assert.Multiple(async () =>
+            {
+                Assert.That(await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "PRAGMA foreign_keys"), Is.EqualTo(1), $"open {i}");
+                Assert.That(await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "PRAGMA synchronous"), Is.EqualTo(1), "NORMAL");
+                Assert.That(await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "PRAGMA busy_timeout"), Is.EqualTo(30000));
+            });
+        }
+    }
 }

@@ -237,9 +237,45 @@ public abstract class StoreContract
         Assert.That(ids.Select(x => x.Code).Distinct().Count(), Is.EqualTo(writers * each));
         Assert.That((await Store.SearchAsync(new TicketQuery { Department = dept })).Total, Is.EqualTo(writers * each));
         await using var connection = await Dialect.OpenAsync(ConnectionString);
-        var historyRows = await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection,
-            "SELECT COUNT(*) FROM ticket_history h JOIN tickets t ON t.id = h.ticket_id WHERE t.department = @Dept", new { Dept = dept });
-        Assert.That(historyRows, Is.EqualTo(writers * each));
+        // Each caller got the id and code of its own row: the stored (id, code) pairs are exactly the returned ones.
+        var stored = (await Dapper.SqlMapper.QueryAsync<(long, string)>(connection,
+            "SELECT id, code FROM tickets WHERE department = @Dept", new { Dept = dept })).ToHashSet();
+        Assert.That(stored.SetEquals(ids), Is.True, "stored (id, code) pairs differ from those the creates returned");
+        // One Created row per order: none lost, none doubled.
+        var history = (await Dapper.SqlMapper.QueryAsync<(long, long)>(connection,
+            "SELECT COUNT(*), COUNT(DISTINCT h.ticket_id) FROM ticket_history h JOIN tickets t ON t.id = h.ticket_id WHERE t.department = @Dept AND h.kind = 'Created'",
+            new { Dept = dept })).Single();
+        Assert.That(history, Is.EqualTo(((long)writers * each, (long)writers * each)));
+    }
+
+    [Test]
+    public async Task A_failing_order_fails_alone_and_its_batch_mates_commit()
+    {
+        var dept = Unique("批次局");
+        Ticket New(string title, long? mergedInto = null) => new()
+        {
+            Version = 1, Channel = Channel.Web, Title = title, Description = "d", Type = TicketType.Help, Urgency = Urgency.Normal,
+            Department = dept, Status = TicketStatus.Draft, CreatedAt = Time.GetUtcNow(), UpdatedAt = Time.GetUtcNow(), MergedInto = mergedInto,
+        };
+        HistoryEntry Created() => new(0, Time.GetUtcNow(), "agent1", HistoryKind.Created, null, TicketStatus.Draft, null);
+        // Queued together, so they share the writer's batches; the bad one names an order that does not exist (foreign key).
+        var good = Enumerable.Range(0, 20).Select(i => New($"good {i}")).ToList();
+        var tasks = good.Take(10).Select(t => Store.InsertAsync(t, Created())).ToList();
+        var bad = Store.InsertAsync(New("bad", mergedInto: 987654321), Created());
+        tasks.AddRange(good.Skip(10).Select(t => Store.InsertAsync(t, Created())));
+        Assert.That(async () => await bad, Throws.Exception);
+        await Task.WhenAll(tasks);
+        Assert.That(good.Select(t => t.Id).Distinct().Count(), Is.EqualTo(20));
+        foreach (var t in good)
+        {
+            Assert.That((await Store.GetAsync(t.Id))!.Code, Is.EqualTo(t.Code));
+            Assert.That(await Store.HistoryAsync(t.Id), Has.Count.EqualTo(1));
+        }
+        Assert.That((await Store.SearchAsync(new TicketQuery { Department = dept })).Total, Is.EqualTo(20), "the bad order left nothing");
+        // The writer recovered: the next create commits.
+        var after = New("after");
+        await Store.InsertAsync(after, Created());
+        Assert.That((await Store.GetAsync(after.Id))!.Title, Is.EqualTo("after"));
     }
 
     [Test]

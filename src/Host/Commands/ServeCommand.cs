@@ -65,6 +65,8 @@ public static class ServeCommand
         builder.Services.AddAgents(configuration);
         builder.Services.AddIntake(configuration);
         builder.Services.AddFlows(configuration);
+        builder.Services.AddWebIntake(configuration);
+        builder.Services.AddPrompts(configuration);
 
         var app = builder.Build();
         app.UseRateLimiter();
@@ -75,6 +77,8 @@ public static class ServeCommand
         app.MapAgents();
         app.MapIntake();
         app.MapFlows();
+        app.MapWebIntake();
+        app.MapPrompts();
         return app;
     }
 }

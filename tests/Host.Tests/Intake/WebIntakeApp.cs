@@ -10,6 +10,7 @@ public sealed class WebIntakeApp : IAsyncDisposable
 {
     private readonly string _directory;
     public WebApplication App { get; }
+    public string Directory => _directory;
     public HttpClient Http { get; }
 
     private WebIntakeApp(string directory, WebApplication app, int port)
@@ -21,9 +22,9 @@ public sealed class WebIntakeApp : IAsyncDisposable
 
     public static string ModelPath => Path.Combine(RepositoryPaths.Root, "models", "intake-classifier.zip");
 
-    public static async Task<WebIntakeApp> StartAsync(int permitsPerMinute = 1000, IDictionary<string, string?>? extra = null)
+    public static async Task<WebIntakeApp> StartAsync(int permitsPerMinute = 1000, IDictionary<string, string?>? extra = null, bool model = true)
     {
-        if (!File.Exists(ModelPath))
+        if (model && !File.Exists(ModelPath))
             Assert.Fail($"No trained intake model at {ModelPath}: run ./hotline setup (scripts/setup.d/50-intake-model.sh trains it from the shared data set).");
         var directory = RepositoryPaths.NewScratchDirectory("webintake");
         var port = FreePorts.Next();
@@ -37,7 +38,7 @@ public sealed class WebIntakeApp : IAsyncDisposable
             ["Ivr:FlowsFolder"] = Path.Combine(directory, "flows"),
             ["Paths:CustomPrompts"] = Path.Combine(directory, "custom-prompts"),
             ["Paths:Recordings"] = Path.Combine(directory, "recordings"),
-            ["Intake:Model"] = ModelPath,
+            ["Intake:Model"] = model ? ModelPath : Path.Combine(directory, "no-model.zip"),
             ["Intake:Web:PermitsPerMinute"] = permitsPerMinute.ToString(),
         };
         if (extra is not null) foreach (var (k, v) in extra) settings[k] = v;
@@ -52,6 +53,6 @@ public sealed class WebIntakeApp : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+        try { System.IO.Directory.Delete(_directory, recursive: true); } catch (IOException) { }
     }
 }

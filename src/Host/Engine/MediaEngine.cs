@@ -19,6 +19,7 @@ public sealed class MediaEngine : IDisposable
     private readonly ILoggerFactory _logs;
     private readonly string _cname;
     private readonly Func<int, PromptLibrary> _loadPrompts;
+    private readonly Lock _reload = new();
     private Lazy<PromptLibrary> _prompts8k;
     private Lazy<PromptLibrary> _prompts16k;
 
@@ -51,9 +52,13 @@ public sealed class MediaEngine : IDisposable
     /// </summary>
     public void ReloadPrompts()
     {
-        var (at8k, at16k) = (_loadPrompts(8000), _loadPrompts(16000));
-        Volatile.Write(ref _prompts8k, new Lazy<PromptLibrary>(at8k));
-        Volatile.Write(ref _prompts16k, new Lazy<PromptLibrary>(at16k));
+        // One reload at a time: two admins' changes racing could otherwise leave the older load in place.
+        lock (_reload)
+        {
+            var (at8k, at16k) = (_loadPrompts(8000), _loadPrompts(16000));
+            Volatile.Write(ref _prompts8k, new Lazy<PromptLibrary>(at8k));
+            Volatile.Write(ref _prompts16k, new Lazy<PromptLibrary>(at16k));
+        }
     }
 
     /// <summary>Starts the clock and loads the prompts (so a missing prompt is logged at start, not on the first call).</summary>

@@ -28,7 +28,7 @@ public class HotReloadTests
 
     [TearDown] public void TearDown() => Directory.Delete(_dir, recursive: true);
 
-    private static string Main(string prompt) => $$"""
+    private static string MainFlow(string prompt) => $$"""
         { "name": "main", "start": "a", "nodes": {
           "a": { "type": "play", "prompts": ["{{prompt}}"], "next": "r" },
           "r": { "type": "record", "next": "s" },
@@ -57,13 +57,13 @@ public class HotReloadTests
     public async Task A_flow_activated_during_a_call_leaves_that_call_on_its_version_and_the_next_call_runs_the_new_one()
     {
         Assert.That(_store.Save(Sub("sub_v1"), activate: true).Ok, Is.True);
-        Assert.That(_store.Save(Main("main_v1"), activate: true).Ok, Is.True);
+        Assert.That(_store.Save(MainFlow("main_v1"), activate: true).Ok, Is.True);
         var release = new TaskCompletionSource();
         var recording = new TaskCompletionSource();
         var first = Answer("call-1", release.Task, recording);
         await recording.Task.WaitAsync(TimeSpan.FromSeconds(10));  // the first caller is speaking
 
-        Assert.That(_store.Save(Main("main_v2"), activate: true).Version, Is.EqualTo(2));
+        Assert.That(_store.Save(MainFlow("main_v2"), activate: true).Version, Is.EqualTo(2));
         var second = await Answer("call-2").WaitAsync(TimeSpan.FromSeconds(10));
         Assert.That(first.IsCompleted, Is.False, "the first call is still in progress");
         release.SetResult();
@@ -80,7 +80,7 @@ public class HotReloadTests
     public async Task A_subflow_activated_during_a_call_is_not_entered_by_that_call()
     {
         Assert.That(_store.Save(Sub("sub_v1"), activate: true).Ok, Is.True);
-        Assert.That(_store.Save(Main("main_v1"), activate: true).Ok, Is.True);
+        Assert.That(_store.Save(MainFlow("main_v1"), activate: true).Ok, Is.True);
         var release = new TaskCompletionSource();
         var recording = new TaskCompletionSource();
         var first = Answer("call-1", release.Task, recording);
@@ -99,8 +99,8 @@ public class HotReloadTests
     public async Task A_roll_back_during_a_call_leaves_that_call_on_the_newer_version()
     {
         _store.Save(Sub("sub_v1"), activate: true);
-        _store.Save(Main("main_v1"), activate: true);
-        _store.Save(Main("main_v2"), activate: true);
+        _store.Save(MainFlow("main_v1"), activate: true);
+        _store.Save(MainFlow("main_v2"), activate: true);
         var release = new TaskCompletionSource();
         var recording = new TaskCompletionSource();
         var first = Answer("call-1", release.Task, recording);

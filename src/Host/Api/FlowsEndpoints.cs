@@ -19,7 +19,7 @@ public sealed record FlowSavedDto(string Name, int Version, bool Active);
 /// <summary>
 /// The admin API for IVR flows (docs/ivr.md "Admin API"): list, get, validate, save a new version, activate, roll
 /// back. The store is <c>Ivr:FlowsFolder</c> (default data/flows), seeded from flows/*.json when a flow is missing;
-/// prompts are checked against <c>Ivr:PromptCatalogue</c> (default prompts/prompts.tsv).
+/// prompts are checked against <c>Ivr:PromptCatalogue</c> (default prompts/prompts.tsv) and the prompt admin's store.
 /// </summary>
 public static class FlowsEndpoints
 {
@@ -28,14 +28,23 @@ public static class FlowsEndpoints
         var folder = RepositoryLayout.Resolve(configuration["Ivr:FlowsFolder"] ?? "data/flows");
         var catalogue = RepositoryLayout.Resolve(configuration["Ivr:PromptCatalogue"] ?? "prompts/prompts.tsv");
         var seeds = RepositoryLayout.Resolve(configuration["Ivr:SeedFlows"] ?? "flows");
-        services.AddSingleton(_ =>
+        services.AddSingleton(sp =>
         {
-            var store = new FlowStore(folder, () => new ValidationContext(File.Exists(catalogue) ? PromptCatalog.Load(catalogue) : new HashSet<string>(), _ => false));
+            // The prompt admin's store (when registered) adds the replacements an admin uploaded, so a flow may use them.
+            var prompts = sp.GetService<PromptStore>();
+            var store = new FlowStore(folder, () => new ValidationContext(Catalogue(catalogue, prompts), _ => false));
             if (Directory.Exists(seeds))
                 foreach (var seed in Directory.EnumerateFiles(seeds, "*.json")) store.ImportIfMissing(seed);
             return store;
         });
         return services;
+    }
+
+    private static IReadOnlySet<string> Catalogue(string catalogue, PromptStore? prompts)
+    {
+        var names = new HashSet<string>(File.Exists(catalogue) ? PromptCatalog.Load(catalogue) : new HashSet<string>());
+        if (prompts is not null) names.UnionWith(prompts.Names());
+        return names;
     }
 
     public static IEndpointRouteBuilder MapFlows(this IEndpointRouteBuilder app)

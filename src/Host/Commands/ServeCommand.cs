@@ -66,6 +66,8 @@ public static class ServeCommand
         builder.Services.AddIntake(configuration);
         builder.Services.AddFlows(configuration);
         builder.Services.AddDesk(configuration);
+        builder.Services.AddWebIntake(configuration);
+        builder.Services.AddPrompts(configuration);
 
         var app = builder.Build();
         app.UseRateLimiter();
@@ -77,6 +79,8 @@ public static class ServeCommand
         app.MapIntake();
         app.MapFlows();
         app.MapDesk();
+        app.MapWebIntake();
+        app.MapPrompts();
         return app;
     }
 }

@@ -10,6 +10,10 @@ public static class MediaConfiguration
     public static string PromptsFolder(IConfiguration configuration) =>
         RepositoryLayout.Resolve(configuration["Paths:Prompts"] is { Length: > 0 } p ? p : "prompts");
 
+    /// <summary>The admin's prompt replacements (/api/prompts), <c>Paths:CustomPrompts</c> (default data/prompts); they beat <see cref="PromptsFolder"/>.</summary>
+    public static string CustomPromptsFolder(IConfiguration configuration) =>
+        RepositoryLayout.Resolve(configuration["Paths:CustomPrompts"] is { Length: > 0 } p ? p : "data/prompts");
+
     /// <summary>Rtp:PortMin-PortMax (SipConfiguration.ReadRtpPorts checks the same rules).</summary>
     public static (int Min, int Max) RtpPorts(IConfiguration configuration)
     {

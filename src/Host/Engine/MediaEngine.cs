@@ -18,8 +18,10 @@ public sealed class MediaEngine : IDisposable
 {
     private readonly ILoggerFactory _logs;
     private readonly string _cname;
-    private readonly Lazy<PromptLibrary> _prompts8k;
-    private readonly Lazy<PromptLibrary> _prompts16k;
+    private readonly Func<int, PromptLibrary> _loadPrompts;
+    private readonly Lock _reload = new();
+    private Lazy<PromptLibrary> _prompts8k;
+    private Lazy<PromptLibrary> _prompts16k;
 
     public RtpPortAllocator Ports { get; }
     public MediaPorts PortProvider { get; }
@@ -36,9 +38,27 @@ public sealed class MediaEngine : IDisposable
         Clock = new MediaClock(time: Time, logger: logs.CreateLogger<MediaClock>());
         _cname = $"telephony@{Dns.GetHostName()}";
         var folder = MediaConfiguration.PromptsFolder(configuration);
+        var custom = MediaConfiguration.CustomPromptsFolder(configuration);
         var log = logs.CreateLogger<PromptLibrary>();
-        _prompts8k = new(() => PromptLibrary.Load(folder, 8000, log));
-        _prompts16k = new(() => PromptLibrary.Load(folder, 16000, log));
+        _loadPrompts = rate => PromptLibrary.Load(folder, rate, log, custom);
+        _prompts8k = new(() => _loadPrompts(8000));
+        _prompts16k = new(() => _loadPrompts(16000));
+    }
+
+    /// <summary>
+    /// Loads the prompts again after an admin changed one (/api/prompts). A call keeps the library it was given
+    /// when answered (its samples are in memory), so a call playing a prompt finishes it, and the next call hears
+    /// the new one.
+    /// </summary>
+    public void ReloadPrompts()
+    {
+        // One reload at a time: two admins' changes racing could otherwise leave the older load in place.
+        lock (_reload)
+        {
+            var (at8k, at16k) = (_loadPrompts(8000), _loadPrompts(16000));
+            Volatile.Write(ref _prompts8k, new Lazy<PromptLibrary>(at8k));
+            Volatile.Write(ref _prompts16k, new Lazy<PromptLibrary>(at16k));
+        }
     }
 
     /// <summary>Starts the clock and loads the prompts (so a missing prompt is logged at start, not on the first call).</summary>
@@ -50,7 +70,7 @@ public sealed class MediaEngine : IDisposable
     }
 
     /// <summary>The prompts at a codec's PCM rate.</summary>
-    public PromptLibrary Prompts(int sampleRate) => sampleRate == 16000 ? _prompts16k.Value : _prompts8k.Value;
+    public PromptLibrary Prompts(int sampleRate) => sampleRate == 16000 ? Volatile.Read(ref _prompts16k).Value : Volatile.Read(ref _prompts8k).Value;
 
     /// <summary>
     /// The RTP session for <paramref name="media"/>, started on the clock; null (with the reason) when the

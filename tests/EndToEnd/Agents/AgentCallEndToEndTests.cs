@@ -130,8 +130,9 @@ public class AgentCallEndToEndTests
 
         var citizenHeard = await RecordingAsync(citizen, "the citizen's", Log);
         var agentHeard = await RecordingAsync(agent, "the agent's", Log);
-        // What each sent during the bridge: the agent's talk from its start; the citizen's from the moment the agent answered.
-        var agentSaid = agentAudio.AsSpan((int)(0.5 * 8000), 3 * 8000).ToArray();
+        // What each sent while bridged: the agent's talk from 2 s after its answer (the bridge is up by then even on a
+        // loaded machine: the ACK, the ACD's report and the end of the ringback come first); the citizen's likewise.
+        var agentSaid = agentAudio.AsSpan(2 * 8000, 3 * 8000).ToArray();
         var citizenSaid = citizenAudio.AsSpan((int)((bridgedAt + 1.5) * 8000), 3 * 8000).ToArray();
         var atCitizen = AudioMatch.Find(agentSaid, citizenHeard);
         var atAgent = AudioMatch.Find(citizenSaid, agentHeard);
@@ -140,6 +141,7 @@ public class AgentCallEndToEndTests
         TestContext.Out.WriteLine($"agent → citizen {atCitizen.Correlation:F4} at {atCitizen.Lag / 8000.0:F2} s; citizen → agent {atAgent.Correlation:F4} at {atAgent.Lag / 8000.0:F2} s; " +
             $"code read-back {code8k.Correlation:F4} at {code8k.Lag / 8000.0:F2} s");
 
+        TestContext.Out.WriteLine(string.Join("\n", hotline.Log.Split('\n').Where(l => l.Contains("bridge to agent") || l.Contains("RTP packets") || l.Contains("RTP closed"))));
         var stored = await OnlyTicketAsync(http, Log);
         await PollAsync(() => acd.Agent(AgentId)!.State is AgentState.WrapUp or AgentState.Available, "the agent in wrap-up", Log);
         Assert.Multiple(() =>
@@ -153,6 +155,54 @@ public class AgentCallEndToEndTests
             Assert.That(acd.Queues().Single(q => q.Name == "citizen").Answered, Is.EqualTo(1));
             Assert.That(desk.Calls, Is.Empty, "the desk call is removed when the call ends");
             Assert.That(hotline.Log, Does.Not.Contain(CitizenNumber), "the log masks the citizen's number");
+        });
+    }
+
+    [Test]
+    public async Task Zero_at_the_greeting_queues_the_caller_at_once_and_hanging_up_while_the_agent_rings_cancels_it_and_abandons_the_call()
+    {
+        var model = RepositoryPaths.RequireShared("models/test/for-tests-ggml-tiny.bin");
+        await using var hotline = await InProcessHotline.StartAsync(new Dictionary<string, string?>
+        {
+            ["Accounts:0:User"] = AgentUser, ["Accounts:0:Password"] = AgentPassword,
+            ["Ivr:Enabled"] = "true",
+            ["Ivr:FlowsFolder"] = Path.Combine(_scratch, "flows"),
+            ["Paths:Recordings"] = Path.Combine(_scratch, "recordings"),
+            ["Speech:Model"] = model,
+            ["Database:ConnectionString"] = $"Data Source={Path.Combine(_scratch, "tickets.db")}",
+        });
+        var acd = hotline.App.Services.GetRequiredService<AcdEngine>();
+        var desk = hotline.App.Services.GetRequiredService<CallDesk>();
+        string Log() => TextTail.Of(hotline.Log, 8000);
+        await using var agent = await Baresip.StartAsync(new BaresipOptions
+        {
+            Account = new BaresipAccount { User = AgentUser, Password = AgentPassword, Registrar = hotline.SipTarget, AnswerMode = BaresipAnswerMode.Manual },
+            Record = false,
+        });
+        await agent.WaitForRegisteredAsync(TimeSpan.FromSeconds(10));
+        acd.SetAgentState(AgentId, AgentState.Available);
+        await using var citizen = await Baresip.StartAsync(new BaresipOptions
+        {
+            Account = new BaresipAccount { User = CitizenNumber, AudioCodecs = ["PCMU"] }, Record = false, AudioPadding = TimeSpan.FromSeconds(30),
+        });
+        await citizen.DialAsync($"sip:12345@{hotline.SipTarget}");
+        await citizen.WaitForEventAsync(BaresipEvents.CallEstablished, TimeSpan.FromSeconds(10));
+        await Task.Delay(1000);
+        await citizen.SendDtmfAsync("0");
+        try { await agent.WaitForEventAsync(BaresipEvents.CallIncoming, TimeSpan.FromSeconds(10)); }
+        catch (AssertionException) { TestContext.Out.WriteLine($"The agent's phone never rang. Hotline log:\n{Log()}"); throw; }
+        var deskCall = desk.Calls.Single();
+        await citizen.HangupAsync();
+        await agent.WaitForEventAsync(BaresipEvents.CallClosed, TimeSpan.FromSeconds(10)); // CANCEL
+        await PollAsync(() => acd.AbandonedCalls().Count == 1, "the abandoned call", Log);
+        var abandoned = acd.AbandonedCalls().Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(abandoned.CallId, Is.EqualTo(deskCall.CallId));
+            Assert.That(abandoned.Reason, Is.EqualTo(Telephony.Agents.Queueing.AbandonReason.CallerHungUp));
+            Assert.That(deskCall.DraftCode, Is.Null, "0 at the greeting: no draft yet, the agent would write the order");
+            Assert.That(acd.Agent(AgentId)!.State, Is.EqualTo(AgentState.Available), "the agent is not blamed");
+            Assert.That(desk.Calls, Is.Empty);
         });
     }
 

@@ -101,4 +101,20 @@ public class SipAgentLegEndToEndTests
         await _phone.WaitForEventAsync(BaresipEvents.CallClosed, Wait); // BYE
         Assert.That(phone.Ended.Wait(Wait), Is.True);
     }
+
+    [Test]
+    public async Task An_answer_the_acd_no_longer_wants_is_taken_back_and_hung_up()
+    {
+        var offer = Offer();
+        using var cancel = new CancellationTokenSource();
+        var ringing = _leg.OfferAsync(offer, cancel.Token);
+        await _phone.WaitForEventAsync(BaresipEvents.CallIncoming, Wait);
+        await _phone.AcceptAsync();
+        Assert.That(await ringing.WaitAsync(Wait), Is.EqualTo(OfferOutcome.Answered));
+        await _phone.WaitForEventAsync(BaresipEvents.CallEstablished, Wait);
+        // The offer had timed out in the ACD as the answer came: it ignores the answer and cancels the token.
+        cancel.Cancel();
+        await _phone.WaitForEventAsync(BaresipEvents.CallClosed, Wait); // BYE from the leg
+        Assert.That(_hotline.App.Services.GetRequiredService<AnsweredAgentCalls>().TryTake(offer.CallId), Is.Null, "nothing left parked");
+    }
 }

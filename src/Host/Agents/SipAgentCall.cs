@@ -46,17 +46,20 @@ public sealed class SipAgentCall : IAgentCall
         if (caller is not RtpCallChannel rtp)
             throw new InvalidOperationException($"call {caller.CallId} is not an RTP call: it cannot be bridged to an agent's phone");
         // MediaBridge transcodes (each session decodes and encodes its own codec) and resamples 8 ↔ 16 kHz.
-        return new Joined(new MediaBridge(rtp.Session, rtp.SampleRate, _session, _sampleRate), this);
+        return new Joined(new MediaBridge(rtp.Session, rtp.SampleRate, _session, _sampleRate), rtp.Session, this);
     }
 
     /// <summary>The bridge, logged when undone with the audio it had to drop (a reader that fell behind: a loaded clock).</summary>
-    private sealed class Joined(MediaBridge bridge, SipAgentCall call) : IDisposable
+    private sealed class Joined(MediaBridge bridge, RtpSession caller, SipAgentCall call) : IDisposable
     {
         public void Dispose()
         {
             bridge.Dispose();
-            call._log.LogInformation("Call {CallId}: bridge to agent {AgentId} undone; dropped {CallerToAgentMs} ms caller → agent, {AgentToCallerMs} ms agent → caller",
-                call.CallId, call.AgentId, bridge.AToB.Dropped * 1000 / bridge.AToB.ToRate, bridge.BToA.Dropped * 1000 / bridge.BToA.ToRate);
+            // Late or resynchronized frames were concealed on the way in: what a loaded machine costs the audio.
+            call._log.LogInformation("Call {CallId}: bridge to agent {AgentId} undone; dropped {CallerToAgentMs} ms caller → agent, {AgentToCallerMs} ms agent → caller; " +
+                "jitter buffers caller {CallerLate} late {CallerResyncs} resyncs, agent {AgentLate} late {AgentResyncs} resyncs",
+                call.CallId, call.AgentId, bridge.AToB.Dropped * 1000 / bridge.AToB.ToRate, bridge.BToA.Dropped * 1000 / bridge.BToA.ToRate,
+                caller.Jitter.Late, caller.Jitter.Resyncs, call._session.Jitter.Late, call._session.Jitter.Resyncs);
         }
     }
 

@@ -39,6 +39,15 @@ public class DefaultFlowSimulationTests
         Assert.That(r.Channel.HungUpByFlow, Is.True);
     }
 
+    [Test]
+    public async Task After_the_draft_the_caller_is_offered_to_the_citizen_queue_and_with_nobody_there_hears_the_code()
+    {
+        var r = await Run("say 我家楼下的路灯坏了三天了");
+        Assert.That(Nodes(r), Is.EqualTo(new[] { "greeting", "record", "transcribe", "classify", "is_emergency", "draft", "to_agent", "read_code", "accepted", "goodbye", "end" }));
+        Assert.That(r.Transfers.Requested, Is.EqualTo(new[] { "queue:citizen" }));
+        Assert.That(r.Run.Trace.Single(t => t.Node == "to_agent").Exit, Is.EqualTo("unavailable"));
+    }
+
     [TestCase("楼道里着火了，好多烟", "119")]
     [TestCase("有人在街上持刀抢劫", "110")]
     [TestCase("我爸爸晕倒了", "120")]
@@ -49,7 +58,8 @@ public class DefaultFlowSimulationTests
         Assert.That(r.Channel.Played, Does.Contain("emergency_advice"));
         var advice = r.Channel.Played.SkipWhile(p => p != "emergency_advice").Skip(1).Take(3);
         Assert.That(advice, Is.EqualTo(number.Select(d => $"digit_{d}")));
-        Assert.That(r.Transfers.Requested, Is.EqualTo(new[] { "number:" + number }));
+        // The outside transfer first; when it cannot be made, the draft goes to a person like any other request.
+        Assert.That(r.Transfers.Requested, Is.EqualTo(new[] { "number:" + number, "queue:citizen" }));
         // No trunk in the simulator: the caller hears so, and the request is still kept as a draft.
         Assert.That(r.Channel.Played, Does.Contain("transfer_unavailable"));
         Assert.That(r.WorkOrders.Drafts, Has.Count.EqualTo(1));
@@ -83,7 +93,9 @@ public class DefaultFlowSimulationTests
     public async Task Zero_asks_for_a_person_hears_there_are_none_and_the_request_is_recorded()
     {
         var r = await Run("press 0\nsay 我想投诉噪音扰民");
-        Assert.That(r.Transfers.Requested, Is.EqualTo(new[] { "queue:citizen" }));
+        // Asked at once on 0, and once more after the draft (an agent may have logged in meanwhile).
+        Assert.That(r.Transfers.Requested, Is.EqualTo(new[] { "queue:citizen", "queue:citizen" }));
+        Assert.That(r.Channel.Played.Count(p => p == "no_agents"), Is.EqualTo(1), "told once that nobody is there");
         Assert.That(r.Channel.Played, Does.Contain("no_agents"));
         Assert.That(r.WorkOrders.Drafts.Single().Transcript, Is.EqualTo("我想投诉噪音扰民"));
     }

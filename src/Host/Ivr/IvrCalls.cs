@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Telephony.Host.Agents;
 using Telephony.Host.Calls;
 using Telephony.Host.Engine;
 using Telephony.Host.Logging;
@@ -29,6 +30,8 @@ public static class IvrCalls
 
     public static IServiceCollection AddIvrCalls(this IServiceCollection services, IConfiguration configuration)
     {
+        // The SIP agent leg and the ACD transfer; before AddAgents, whose stand-in leg is only a TryAdd.
+        services.AddAgentCalls();
         services.AddSingleton<SpeechService>();
         services.AddSingleton<TextToSpeech>();
         services.AddSingleton(sp => new IvrServices(
@@ -36,7 +39,7 @@ public static class IvrCalls
             new IntakeClassifier(sp.GetRequiredService<IntakeAnalyzer>()),
             new EspeakTextToSpeech(sp.GetRequiredService<TextToSpeech>()),
             new TicketWorkOrders(sp.GetRequiredService<TicketService>(), sp.GetRequiredService<IntakeAnalyzer>(), sp.GetRequiredService<ILogger<TicketWorkOrders>>()),
-            new NoAgentsYet(sp.GetRequiredService<ILogger<NoAgentsYet>>()),
+            sp.GetRequiredService<AcdQueueTransfer>(),
             new NoExternalTrunk(sp.GetRequiredService<ILogger<NoExternalTrunk>>()),
             new WorkingCalendarAdapter(sp.GetRequiredService<WorkingCalendar>()),
             sp.GetRequiredService<TimeProvider>())

@@ -23,7 +23,7 @@ public static class CvMode
         }
         else if (set == "heads")
         {
-            texts = [new(1, false), new(1, true)];
+            texts = [TrainingText.AsWritten, TrainingText.Default];
             TrainerKind s = TrainerKind.Sdca, nbp = TrainerKind.NbPerceptron, cnb = TrainerKind.ComplementNb, p = TrainerKind.Perceptron;
             combos.Add(new("ComplementNb", [cnb], [1f]));
             combos.Add(new("Perceptron", [p], [1f]));

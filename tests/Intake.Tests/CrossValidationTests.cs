@@ -28,7 +28,7 @@ public class CrossValidationTests
     {
         var messages = Subset(6);
         var majority = messages.GroupBy(m => m.Category).Max(g => g.Count()) / (double)messages.Count;
-        var results = CrossValidation.Run(messages, 3, [TrainingText.Default],
+        var results = CrossValidation.Run(messages, 3, [TrainingText.AsWritten],
         [
             new("ComplementNb", [TrainerKind.ComplementNb], [1f]),
             new("ComplementNb×2", [TrainerKind.ComplementNb], [2f]),

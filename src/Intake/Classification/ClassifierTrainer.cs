@@ -14,7 +14,11 @@ public readonly record struct TrainingProgress(int Done, int Total, string Stage
 /// </summary>
 public sealed record TrainingText(int TitleRepeats, bool TitleOnlyExamples)
 {
-    public static readonly TrainingText Default = new(1, false);
+    /// <summary>What training uses: the title once, plus a title-only example per titled message (5-fold CV on
+    /// train.csv: ensemble accuracy 0.9205 against 0.9177 without; repeating the title did not help).</summary>
+    public static readonly TrainingText Default = new(1, true);
+    /// <summary>Each message once, as written (the training text of trainer version intake-2).</summary>
+    public static readonly TrainingText AsWritten = new(1, false);
 }
 
 /// <summary>The outcome of <see cref="ClassifierTrainer.Compare"/> for one trainer.</summary>

@@ -8,8 +8,7 @@ public sealed class FeatureScratch
     public float[] Values = new float[1024];
     public int Count;
     // Per feature id: how often the current text has it, valid while its stamp is the current one (no clearing per text).
-    internal int[] TermCount = [];
-    internal int[] TermStamp = [];
+    internal (int Stamp, int Count)[] Terms = [];
     internal int Stamp;
 }
 
@@ -24,9 +23,13 @@ public sealed class NgramFeatureSpace
     private readonly ulong[] _keys;
     // Open addressing (linear probing, Fibonacci hashing) over a power-of-two table at most half full:
     // a probe costs a multiply and one or two array reads, a third of a Dictionary lookup on this path.
-    private readonly ulong[] _slotKey;
-    private readonly int[] _slotId;
+    // Key and id side by side: one cache line per n-gram looked up (the table is megabytes, and a
+    // prediction's lookups are misses more often than not).
+    private readonly (ulong Key, int Id)[] _slots;
     private readonly float[] _idf;
+
+    /// <summary>1 + ln tf for the counts a message has (a logarithm per distinct n-gram was a tenth of a long post's time).</summary>
+    private static readonly float[] SublinearTf = Enumerable.Range(0, 64).Select(c => c == 0 ? 0f : 1 + MathF.Log(c)).ToArray();
 
     public int Count => _keys.Length;
     public ReadOnlySpan<ulong> Keys => _keys;
@@ -39,32 +42,30 @@ public sealed class NgramFeatureSpace
         _idf = idf;
         var size = 16;
         while (size < keys.Length * 2) size <<= 1;
-        _slotKey = new ulong[size];
-        _slotId = new int[size];
-        _slotId.AsSpan().Fill(-1);
+        _slots = new (ulong, int)[size];
+        _slots.AsSpan().Fill((0, -1));
         for (var i = 0; i < keys.Length; i++)
         {
             var slot = Slot(keys[i]);
-            while (_slotId[slot] >= 0)
+            while (_slots[slot].Id >= 0)
             {
-                if (_slotKey[slot] == keys[i]) throw new ArgumentException($"n-gram key {keys[i]:x} given twice");
+                if (_slots[slot].Key == keys[i]) throw new ArgumentException($"n-gram key {keys[i]:x} given twice");
                 slot = (slot + 1) & (size - 1);
             }
-            _slotKey[slot] = keys[i];
-            _slotId[slot] = i;
+            _slots[slot] = (keys[i], i);
         }
     }
 
-    private int Slot(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> 32) & (_slotKey.Length - 1);
+    private int Slot(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> 32) & (_slots.Length - 1);
 
     /// <summary>The feature id of an n-gram key, or −1 when it is not in the vocabulary.</summary>
     public int IdOf(ulong key)
     {
-        var mask = _slotKey.Length - 1;
+        var mask = _slots.Length - 1;
         for (var slot = Slot(key); ; slot = (slot + 1) & mask)
         {
-            var id = _slotId[slot];
-            if (id < 0 || _slotKey[slot] == key) return id;
+            ref var s = ref _slots[slot];
+            if (s.Id < 0 || s.Key == key) return s.Id;
         }
     }
 
@@ -97,23 +98,26 @@ public sealed class NgramFeatureSpace
     {
         var n = CharNgrams.Extract(prepared, ref s.Keys);
         if (s.Ids.Length < n) { s.Ids = new int[s.Keys.Length]; s.Values = new float[s.Keys.Length]; }
-        if (s.TermCount.Length < _keys.Length) { s.TermCount = new int[_keys.Length]; s.TermStamp = new int[_keys.Length]; s.Stamp = 0; }
-        if (++s.Stamp == int.MaxValue) { Array.Clear(s.TermStamp); s.Stamp = 1; }
+        if (s.Terms.Length < _keys.Length) { s.Terms = new (int, int)[_keys.Length]; s.Stamp = 0; }
+        if (++s.Stamp == int.MaxValue) { Array.Clear(s.Terms); s.Stamp = 1; }
+        var terms = s.Terms;
         // Counting through a per-id array is linear in the text; sorting every n-gram to run-length them was not.
         var count = 0;
         for (var i = 0; i < n; i++)
         {
             var id = IdOf(s.Keys[i]);
             if (id < 0) continue;
-            if (s.TermStamp[id] != s.Stamp) { s.TermStamp[id] = s.Stamp; s.TermCount[id] = 1; s.Ids[count++] = id; }
-            else s.TermCount[id]++;
+            ref var t = ref terms[id];
+            if (t.Stamp != s.Stamp) { t = (s.Stamp, 1); s.Ids[count++] = id; }
+            else t.Count++;
         }
         if (sortIds) s.Ids.AsSpan(0, count).Sort();
         var norm = 0.0;
         for (var i = 0; i < count; i++)
         {
             var id = s.Ids[i];
-            var v = (1 + MathF.Log(s.TermCount[id])) * _idf[id];
+            var c = terms[id].Count;
+            var v = (c < SublinearTf.Length ? SublinearTf[c] : 1 + MathF.Log(c)) * _idf[id];
             s.Values[i] = v;
             norm += v * v;
         }

@@ -34,14 +34,20 @@ public static class CvMode
             combos.Add(new("Sdca + NbPerceptron + Perceptron", [s, nbp, p], [1f, 1f, 1f]));
             combos.Add(new("all four", [s, nbp, cnb, p], [1f, 1f, 1f, 1f]));
         }
-        else throw new ArgumentException($"unknown cross-validation set '{set}' (text or heads)");
+        else if (set == "mincount")
+        {
+            texts = [TrainingText.Default with { MinimumNgramMessages = 2 }, TrainingText.Default with { MinimumNgramMessages = 5 }];
+            combos.Add(new("Sdca + NbPerceptron", [TrainerKind.Sdca, TrainerKind.NbPerceptron], [1f, 1f]));
+            combos.Add(new("NbPerceptron", [TrainerKind.NbPerceptron], [1f]));
+        }
+        else throw new ArgumentException($"unknown cross-validation set '{set}' (text, heads or mincount)");
         var load0 = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var results = CrossValidation.Run(train, folds, texts, combos, Console.Error.WriteLine);
         Console.WriteLine($"{folds}-fold cross-validation on train.csv ({train.Count} messages), {watch.Elapsed.TotalSeconds:0} s, load average {string.Join(" ", load0)} → {string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ')[..3])}");
-        Console.WriteLine("title×  title-only examples  combination                        mean acc  (sd)     mean macro-F1");
+        Console.WriteLine("title×  title-only examples  min n-gram messages  combination                        mean acc  (sd)     mean macro-F1");
         foreach (var r in results)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Text.TitleRepeats,6}  {r.Text.TitleOnlyExamples,-19}  {r.Combination,-33}  {r.MeanAccuracy,8:0.0000}  ({r.StdAccuracy:0.0000})  {r.MeanMacroF1,8:0.0000}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Text.TitleRepeats,6}  {r.Text.TitleOnlyExamples,-19}  {r.Text.MinimumNgramMessages,19}  {r.Combination,-33}  {r.MeanAccuracy,8:0.0000}  ({r.StdAccuracy:0.0000})  {r.MeanMacroF1,8:0.0000}"));
         return 0;
     }
 }

@@ -49,5 +49,8 @@ public class CrossValidationTests
         var messages = new List<LabeledMessage> { new("1", "燃气漏气", "楼道里有味道", "城乡建设"), new("2", "", "学校补课", "教育文体") };
         var set = ClassifierTrainer.Featurize(messages, new TrainingText(1, TitleOnlyExamples: true));
         Assert.That(set.Examples, Has.Count.EqualTo(3), "one extra example for the message with a title");
+        Assert.That(set.Space.Count, Is.Zero, "no n-gram is in 3 of these messages");
+        var everyNgram = ClassifierTrainer.Featurize(messages, new TrainingText(1, false, MinimumNgramMessages: 1));
+        Assert.That(everyNgram.Space.Keys.ToArray().Select(CharNgrams.Text), Does.Contain("燃气").And.Contain("补课"));
     }
 }

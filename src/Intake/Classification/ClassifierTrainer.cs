@@ -12,7 +12,8 @@ public readonly record struct TrainingProgress(int Done, int Total, string Stage
 /// before the body, and optionally a second example of the subject line alone (a short request with no body,
 /// as a phone transcript is). Chosen by cross-validation on train.csv (docs/intake.md).
 /// </summary>
-public sealed record TrainingText(int TitleRepeats, bool TitleOnlyExamples)
+/// <param name="MinimumNgramMessages">N-grams seen in fewer training messages are dropped: mostly names and typos.</param>
+public sealed record TrainingText(int TitleRepeats, bool TitleOnlyExamples, int MinimumNgramMessages = ClassifierTrainer.MinimumNgramMessages)
 {
     /// <summary>What training uses: the title once, plus a title-only example per titled message (5-fold CV on
     /// train.csv: ensemble accuracy 0.9205 against 0.9177 without; repeating the title did not help).</summary>
@@ -116,7 +117,7 @@ public sealed class ClassifierTrainer(IProgress<TrainingProgress>? progress = nu
         var texts = rows.Select(r => r.Text).ToList();
         var categories = messages.Select(m => m.Category).Distinct().Order(StringComparer.Ordinal).ToArray();
         var index = categories.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
-        var space = NgramFeatureSpace.Fit(texts, MinimumNgramMessages);
+        var space = NgramFeatureSpace.Fit(texts, o.MinimumNgramMessages);
         var scratch = new FeatureScratch();
         var examples = new List<SparseExample>(texts.Count);
         for (var i = 0; i < texts.Count; i++)

@@ -16,9 +16,9 @@ public sealed record SimilarCase(string OrderId, double Score, bool IsOpen);
 /// (letters, digits and CJK only, so punctuation and spacing do not matter) weighted by sublinear TF-IDF,
 /// (1 + ln tf) · idf, and orders are ranked by cosine over an inverted index, so a query touches only the
 /// orders sharing a bigram. IDF is taken from the orders in the index when each is added (it drifts little
-/// as orders arrive). The scores are exact (no pruning); what makes a full web post cheap is that each
-/// posting keeps its 1 + ln tf (no logarithm per posting at query time) and that a query reuses per-thread
-/// buffers (<see cref="SimilarScratch"/>) instead of building dictionaries.
+/// as orders arrive). The scores are exact (no pruning); what makes a full web post cheap is the posting
+/// layout (<see cref="PostingStore"/>: one contiguous run per bigram, each posting with its 1 + ln tf) and
+/// per-thread buffers (<see cref="SimilarScratch"/>) instead of dictionaries per query.
 /// Thread-safe: searches share a read lock; adding and closing take the write lock.
 /// </summary>
 public sealed class SimilarCaseIndex

@@ -18,7 +18,7 @@ public class FeaturizationTests
     {
         var space = NgramFeatureSpace.Fit(["燃气漏气", "燃气漏气了", "停水停电", "燃气"], minimumMessages: 2);
         var s = new FeatureScratch();
-        space.Featurize("燃气燃气燃气漏气", s);
+        space.Featurize("燃气燃气燃气漏气", s, sortIds: true);
         var values = s.Values[..s.Count];
         Assert.That(values.Sum(v => (double)v * v), Is.EqualTo(1.0).Within(1e-5));
         Assert.That(s.Ids[..s.Count], Is.Ordered.And.Unique);
@@ -28,6 +28,20 @@ public class FeaturizationTests
         space.Featurize("燃气", once);
         Assert.That(values[Array.IndexOf(s.Ids, id, 0, s.Count)], Is.GreaterThan(0));
         Assert.That(once.Count, Is.EqualTo(3), "燃, 气, 燃气");
+    }
+
+    [Test]
+    public void Prediction_order_of_ids_gives_the_same_features_as_the_sorted_training_order()
+    {
+        var space = NgramFeatureSpace.Fit(["燃气漏气", "燃气漏气了", "停水停电", "燃气", "漏气了停水"], minimumMessages: 2);
+        var sorted = new FeatureScratch();
+        var unsorted = new FeatureScratch();
+        space.Featurize("停水了，燃气漏气燃气", sorted, sortIds: true);
+        space.Featurize("停水了，燃气漏气燃气", unsorted);
+        var a = Enumerable.Range(0, sorted.Count).ToDictionary(i => sorted.Ids[i], i => sorted.Values[i]);
+        var b = Enumerable.Range(0, unsorted.Count).ToDictionary(i => unsorted.Ids[i], i => unsorted.Values[i]);
+        Assert.That(b, Is.EquivalentTo(a));
+        Assert.That(space.IdOf(0xdead), Is.EqualTo(-1), "an unknown key has no id");
     }
 
     [Test]

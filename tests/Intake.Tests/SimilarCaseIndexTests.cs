@@ -75,4 +75,25 @@ public class SimilarCaseIndexTests
         var s = index.Search(Original.Replace("，", " ").Replace("。", "!"));
         Assert.That(s[0].Score, Is.EqualTo(1).Within(1e-6));
     }
+
+    [Test]
+    public void Orders_added_one_by_one_are_found_before_and_after_the_index_merges_them()
+    {
+        // 1,000 orders hold about 150,000 postings: the per-bigram delta is merged into the frozen array many
+        // times on the way, and the duplicate (added early) and an exact copy (added last, still in the delta) are found.
+        var index = new SimilarCaseIndex();
+        var orders = Orders(998);
+        for (var i = 0; i < orders.Count; i++)
+        {
+            if (i == 3) index.Add(new CaseRecord("WO-DUP", Original, IsOpen: true));
+            index.Add(orders[i]);
+        }
+        const string Last = "公交车站的广告牌破损了，风一吹摇摇晃晃，随时可能砸到等车的人";
+        index.Add(new CaseRecord("WO-LAST", Last, IsOpen: true));
+        Assert.That(index.Count, Is.EqualTo(1000));
+        var similar = index.Search(Paraphrase);
+        Assert.That(similar[0].OrderId, Is.EqualTo("WO-DUP"));
+        Assert.That(index.ProposedDuplicate(similar)?.OrderId, Is.EqualTo("WO-DUP"));
+        Assert.That(index.Search(Last)[0], Is.EqualTo(new SimilarCase("WO-LAST", 1, true)).Using<SimilarCase>((a, b) => a.OrderId == b.OrderId && Math.Abs(a.Score - b.Score) < 1e-6));
+    }
 }

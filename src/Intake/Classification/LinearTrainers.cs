@@ -23,6 +23,7 @@ public static class LinearTrainers
     {
         TrainerKind.Sdca or TrainerKind.Lbfgs => MaximumEntropy(ml, kind, data, categories, features),
         TrainerKind.Perceptron or TrainerKind.Svm or TrainerKind.NbPerceptron or TrainerKind.NbSvm => OneVersusAll(ml, kind, data, categories, features),
+        TrainerKind.ComplementNb => ComplementNaiveBayes.Train(data, categories, features),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a single trainer"),
     };
 
@@ -116,7 +117,7 @@ public static class LinearTrainers
         var best = 1f;
         var bestLoss = double.PositiveInfinity;
         var p = new float[k];
-        for (var t = 1f / 64; t <= 64; t *= 1.25f)
+        for (var t = 1f / 64; t <= 4096; t *= 1.25f)
         {
             var loss = 0.0;
             for (var n = 0; n < data.Count; n++)

@@ -11,10 +11,13 @@ public static class TextPreparation
     /// <summary>Long posts add little after the first part and cost time per prediction; the median is ~215 characters.</summary>
     public const int MaxCharacters = 1000;
 
-    public static string Compose(string? title, string? text)
+    /// <param name="titleRepeats">How many times the subject line is written before the body (training may
+    /// weigh the citizen's own summary more; prediction writes it once).</param>
+    public static string Compose(string? title, string? text, int titleRepeats = 1)
     {
         var t = title?.Trim() ?? "";
         var b = text?.Trim() ?? "";
+        if (t.Length > 0 && titleRepeats > 1) t = string.Join("。", Enumerable.Repeat(t, titleRepeats));
         var joined = t.Length == 0 ? b : b.Length == 0 ? t : t + "。" + b;
         return Normalize(joined);
     }

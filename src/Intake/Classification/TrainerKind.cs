@@ -18,4 +18,6 @@ public enum TrainerKind
     NbSvm,
     /// <summary>SDCA maximum entropy and the NB-scaled perceptron, their probabilities averaged.</summary>
     Ensemble,
+    /// <summary>Complement naive Bayes (Rennie et al. 2003) on the TF-IDF features: closed form, our own code.</summary>
+    ComplementNb,
 }

@@ -1,0 +1,53 @@
+using System.Globalization;
+using Telephony.Intake.Classification;
+using Telephony.Intake.Data;
+
+namespace Telephony.Intake.Bench;
+
+/// <summary>bench/intake/cv: k-fold cross-validation on train.csv of the training-text and ensemble choices (docs/intake.md).</summary>
+public static class CvMode
+{
+    /// <param name="set">"text": title weight, title-only examples and the SDCA/NB-perceptron weight; "heads": which heads, with complement naive Bayes.</param>
+    public static int Run(string shared, int folds, string set)
+    {
+        var train = MessageFile.Load(Path.Combine(shared, "data", "hotline-messages", "train.csv"));
+        TrainingText[] texts;
+        var combos = new List<CvCombination>();
+        if (set == "text")
+        {
+            texts = [new(1, false), new(2, false), new(1, true), new(2, true)];
+            combos.Add(new("Sdca", [TrainerKind.Sdca], [1f]));
+            combos.Add(new("NbPerceptron", [TrainerKind.NbPerceptron], [1f]));
+            foreach (var w in new[] { 0.3f, 0.4f, 0.5f, 0.6f, 0.7f })
+                combos.Add(new($"Sdca×{w:0.0} + NbPerceptron×{1 - w:0.0}", [TrainerKind.Sdca, TrainerKind.NbPerceptron], [w, 1 - w]));
+        }
+        else if (set == "heads")
+        {
+            texts = [TrainingText.AsWritten, TrainingText.Default];
+            TrainerKind s = TrainerKind.Sdca, nbp = TrainerKind.NbPerceptron, cnb = TrainerKind.ComplementNb, p = TrainerKind.Perceptron;
+            combos.Add(new("ComplementNb", [cnb], [1f]));
+            combos.Add(new("Perceptron", [p], [1f]));
+            combos.Add(new("Sdca + NbPerceptron", [s, nbp], [1f, 1f]));
+            combos.Add(new("NbPerceptron + ComplementNb", [nbp, cnb], [1f, 1f]));
+            combos.Add(new("Sdca + ComplementNb", [s, cnb], [1f, 1f]));
+            combos.Add(new("Sdca + NbPerceptron + ComplementNb", [s, nbp, cnb], [1f, 1f, 1f]));
+            combos.Add(new("Sdca + NbPerceptron + Perceptron", [s, nbp, p], [1f, 1f, 1f]));
+            combos.Add(new("all four", [s, nbp, cnb, p], [1f, 1f, 1f, 1f]));
+        }
+        else if (set == "mincount")
+        {
+            texts = [TrainingText.Default with { MinimumNgramMessages = 2 }, TrainingText.Default with { MinimumNgramMessages = 5 }];
+            combos.Add(new("Sdca + NbPerceptron", [TrainerKind.Sdca, TrainerKind.NbPerceptron], [1f, 1f]));
+            combos.Add(new("NbPerceptron", [TrainerKind.NbPerceptron], [1f]));
+        }
+        else throw new ArgumentException($"unknown cross-validation set '{set}' (text, heads or mincount)");
+        var load0 = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var results = CrossValidation.Run(train, folds, texts, combos, Console.Error.WriteLine);
+        Console.WriteLine($"{folds}-fold cross-validation on train.csv ({train.Count} messages), {watch.Elapsed.TotalSeconds:0} s, load average {string.Join(" ", load0)} → {string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ')[..3])}");
+        Console.WriteLine("title×  title-only examples  min n-gram messages  combination                        mean acc  (sd)     mean macro-F1");
+        foreach (var r in results)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Text.TitleRepeats,6}  {r.Text.TitleOnlyExamples,-19}  {r.Text.MinimumNgramMessages,19}  {r.Combination,-33}  {r.MeanAccuracy,8:0.0000}  ({r.StdAccuracy:0.0000})  {r.MeanMacroF1,8:0.0000}"));
+        return 0;
+    }
+}

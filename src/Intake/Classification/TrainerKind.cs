@@ -20,4 +20,8 @@ public enum TrainerKind
     Ensemble,
     /// <summary>Complement naive Bayes (Rennie et al. 2003) on the TF-IDF features: closed form, our own code.</summary>
     ComplementNb,
+    /// <summary>One-versus-all squared-hinge linear SVM by dual coordinate descent, our own code (<see cref="DualCoordinateSvm"/>).</summary>
+    DcdSvm,
+    /// <summary>The same on naive-Bayes log-count-ratio scaled features.</summary>
+    NbDcdSvm,
 }

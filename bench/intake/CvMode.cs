@@ -64,6 +64,9 @@ public static class CvMode
             combos.Add(new("Sdca + NbPerceptron + NbDcdSvm", [s, nbp, nbs], [1f, 1f, 1f]));
             combos.Add(new("DcdSvm + NbDcdSvm", [svm, nbs], [1f, 1f]));
             combos.Add(new("Sdca + NbPerceptron", [s, nbp], [1f, 1f]));
+            combos.Add(new("DcdSvm + NbDcdSvm + NbPerceptron", [svm, nbs, nbp], [1f, 1f, 1f]));
+            combos.Add(new("DcdSvm + NbDcdSvm + Sdca", [svm, nbs, s], [1f, 1f, 1f]));
+            combos.Add(new("all four", [svm, nbs, s, nbp], [1f, 1f, 1f, 1f]));
             foreach (var c in cs)
             {
                 var w = System.Diagnostics.Stopwatch.StartNew();

@@ -44,7 +44,7 @@ public sealed class ClassifierTrainer(IProgress<TrainingProgress>? progress = nu
     /// <summary>How training messages become texts (title weight, extra title-only examples); prediction is unaffected.</summary>
     public TrainingText Text { get; init; } = TrainingText.Default;
 
-    public static readonly TrainerKind[] DefaultTrainers = [TrainerKind.Sdca, TrainerKind.Perceptron, TrainerKind.NbPerceptron, TrainerKind.Ensemble];
+    public static readonly TrainerKind[] DefaultTrainers = [TrainerKind.Sdca, TrainerKind.Perceptron, TrainerKind.NbPerceptron, TrainerKind.DcdSvm, TrainerKind.NbDcdSvm, TrainerKind.SdcaEnsemble, TrainerKind.Ensemble];
 
     public IReadOnlyList<TrainerRun> Compare(IReadOnlyList<LabeledMessage> train, IReadOnlyList<LabeledMessage> dev, IReadOnlyList<TrainerKind> trainers, Action<TrainerRun>? scored = null)
     {
@@ -139,7 +139,12 @@ public sealed class ClassifierTrainer(IProgress<TrainingProgress>? progress = nu
             trained[k] = h;
             return h;
         }
-        return kind == TrainerKind.Ensemble ? [One(TrainerKind.Sdca), One(TrainerKind.NbPerceptron)] : [One(kind)];
+        return kind switch
+        {
+            TrainerKind.Ensemble => [One(TrainerKind.DcdSvm), One(TrainerKind.NbDcdSvm)],
+            TrainerKind.SdcaEnsemble => [One(TrainerKind.Sdca), One(TrainerKind.NbPerceptron)],
+            _ => [One(kind)],
+        };
     }
 
     private void Report(string stage) => progress?.Report(new TrainingProgress(_done, _total, stage));

@@ -11,7 +11,8 @@ namespace Telephony.Intake.Classification;
 /// </summary>
 public static class DualCoordinateSvm
 {
-    public const float DefaultC = 0.5f;
+    /// <summary>C chosen by 5-fold CV on train.csv over 0.1, 0.3, 1, 3 (docs/intake.md).</summary>
+    public const float DefaultC = 1f;
 
     public static LinearHead Train(IReadOnlyList<SparseExample> data, int k, int dim, bool nbScale, float c = DefaultC, int passes = 20, int seed = 1)
     {

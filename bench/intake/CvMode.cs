@@ -52,10 +52,12 @@ public static class CvMode
             // svm or svm:C1,C2,...: our dual-coordinate SVM at each C, alone and beside the intake-3 heads
             // svm:C,...@N: with n-grams up to N characters
             var at = set.IndexOf('@');
+            var words = set.EndsWith("+words", StringComparison.Ordinal);
+            if (words) set = set[..^6];
             var ngram = at > 0 ? int.Parse(set[(at + 1)..], CultureInfo.InvariantCulture) : 3;
             var cpart = at > 0 ? set[..at] : set;
             var cs = cpart.Length > 4 ? cpart[4..].Split(',').Select(x => float.Parse(x, CultureInfo.InvariantCulture)).ToArray() : [0.1f, 0.3f, 1f, 3f];
-            texts = [TrainingText.Default with { MaxNgramLength = ngram }];
+            texts = [TrainingText.Default with { MaxNgramLength = ngram, Words = words }];
             TrainerKind s = TrainerKind.Sdca, nbp = TrainerKind.NbPerceptron, svm = TrainerKind.DcdSvm, nbs = TrainerKind.NbDcdSvm;
             combos.Add(new("DcdSvm", [svm], [1f]));
             combos.Add(new("NbDcdSvm", [nbs], [1f]));
@@ -76,7 +78,7 @@ public static class CvMode
                     TrainerKind.NbDcdSvm => DualCoordinateSvm.Train(data, k, dim, nbScale: true, c: c),
                     _ => null!,
                 });
-                Console.WriteLine($"C = {c}, 1–{ngram}-grams ({w.Elapsed.TotalSeconds:0} s, load {File.ReadAllText("/proc/loadavg")[..14]})");
+                Console.WriteLine($"C = {c}, 1–{ngram}-grams{(words ? " + words" : "")} ({w.Elapsed.TotalSeconds:0} s, load {File.ReadAllText("/proc/loadavg")[..14]})");
                 foreach (var r in rs)
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r.Combination,-33}  {r.MeanAccuracy,8:0.0000}  ({r.StdAccuracy:0.0000})  {r.MeanMacroF1,8:0.0000}"));
             }

@@ -91,6 +91,7 @@ public sealed class LinearCategoryModel
     /// <summary>Saves as a zip with one binary entry (the file keeps the <c>Intake:Model</c> name models/intake-classifier.zip).</summary>
     public void Save(string path)
     {
+        if (Features.Words is not null) throw new NotSupportedException("word features are a cross-validation experiment: the model file does not hold a segmenter");
         using var file = File.Create(path);
         using var zip = new ZipArchive(file, ZipArchiveMode.Create);
         using var w = new BinaryWriter(zip.CreateEntry("linear-model.bin", CompressionLevel.Fastest).Open(), Encoding.UTF8);

@@ -40,14 +40,58 @@ public static class CvMode
             combos.Add(new("Sdca + NbPerceptron", [TrainerKind.Sdca, TrainerKind.NbPerceptron], [1f, 1f]));
             combos.Add(new("NbPerceptron", [TrainerKind.NbPerceptron], [1f]));
         }
-        else throw new ArgumentException($"unknown cross-validation set '{set}' (text, heads or mincount)");
+        else if (set == "ngram4")
+        {
+            texts = [TrainingText.Default with { MaxNgramLength = 4 }];
+            combos.Add(new("Sdca + NbPerceptron", [TrainerKind.Sdca, TrainerKind.NbPerceptron], [1f, 1f]));
+            combos.Add(new("Sdca", [TrainerKind.Sdca], [1f]));
+            combos.Add(new("NbPerceptron", [TrainerKind.NbPerceptron], [1f]));
+        }
+        else if (set.StartsWith("svm", StringComparison.Ordinal))
+        {
+            // svm or svm:C1,C2,...: our dual-coordinate SVM at each C, alone and beside the intake-3 heads
+            // svm:C,...@N: with n-grams up to N characters
+            var at = set.IndexOf('@');
+            var words = set.EndsWith("+words", StringComparison.Ordinal);
+            if (words) set = set[..^6];
+            var ngram = at > 0 ? int.Parse(set[(at + 1)..], CultureInfo.InvariantCulture) : 3;
+            var cpart = at > 0 ? set[..at] : set;
+            var cs = cpart.Length > 4 ? cpart[4..].Split(',').Select(x => float.Parse(x, CultureInfo.InvariantCulture)).ToArray() : [0.1f, 0.3f, 1f, 3f];
+            texts = [TrainingText.Default with { MaxNgramLength = ngram, Words = words }];
+            TrainerKind s = TrainerKind.Sdca, nbp = TrainerKind.NbPerceptron, svm = TrainerKind.DcdSvm, nbs = TrainerKind.NbDcdSvm;
+            combos.Add(new("DcdSvm", [svm], [1f]));
+            combos.Add(new("NbDcdSvm", [nbs], [1f]));
+            combos.Add(new("Sdca + NbDcdSvm", [s, nbs], [1f, 1f]));
+            combos.Add(new("NbPerceptron + NbDcdSvm", [nbp, nbs], [1f, 1f]));
+            combos.Add(new("Sdca + NbPerceptron + NbDcdSvm", [s, nbp, nbs], [1f, 1f, 1f]));
+            combos.Add(new("DcdSvm + NbDcdSvm", [svm, nbs], [1f, 1f]));
+            combos.Add(new("Sdca + NbPerceptron", [s, nbp], [1f, 1f]));
+            combos.Add(new("DcdSvm + NbDcdSvm + NbPerceptron", [svm, nbs, nbp], [1f, 1f, 1f]));
+            combos.Add(new("DcdSvm + NbDcdSvm + Sdca", [svm, nbs, s], [1f, 1f, 1f]));
+            combos.Add(new("all four", [svm, nbs, s, nbp], [1f, 1f, 1f, 1f]));
+            foreach (var c in cs)
+            {
+                var w = System.Diagnostics.Stopwatch.StartNew();
+                var rs = CrossValidation.Run(train, folds, texts, combos, Console.Error.WriteLine, trainHead: (kind, data, k, dim) => kind switch
+                {
+                    TrainerKind.DcdSvm => DualCoordinateSvm.Train(data, k, dim, nbScale: false, c: c),
+                    TrainerKind.NbDcdSvm => DualCoordinateSvm.Train(data, k, dim, nbScale: true, c: c),
+                    _ => null!,
+                });
+                Console.WriteLine($"C = {c}, 1–{ngram}-grams{(words ? " + words" : "")} ({w.Elapsed.TotalSeconds:0} s, load {File.ReadAllText("/proc/loadavg")[..14]})");
+                foreach (var r in rs)
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r.Combination,-33}  {r.MeanAccuracy,8:0.0000}  ({r.StdAccuracy:0.0000})  {r.MeanMacroF1,8:0.0000}"));
+            }
+            return 0;
+        }
+        else throw new ArgumentException($"unknown cross-validation set '{set}' (text, heads, mincount, ngram4 or svm[:C,...])");
         var load0 = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var results = CrossValidation.Run(train, folds, texts, combos, Console.Error.WriteLine);
         Console.WriteLine($"{folds}-fold cross-validation on train.csv ({train.Count} messages), {watch.Elapsed.TotalSeconds:0} s, load average {string.Join(" ", load0)} → {string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ')[..3])}");
-        Console.WriteLine("title×  title-only examples  min n-gram messages  combination                        mean acc  (sd)     mean macro-F1");
+        Console.WriteLine("title×  title-only examples  min n-gram messages  n  combination                        mean acc  (sd)     mean macro-F1");
         foreach (var r in results)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Text.TitleRepeats,6}  {r.Text.TitleOnlyExamples,-19}  {r.Text.MinimumNgramMessages,19}  {r.Combination,-33}  {r.MeanAccuracy,8:0.0000}  ({r.StdAccuracy:0.0000})  {r.MeanMacroF1,8:0.0000}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Text.TitleRepeats,6}  {r.Text.TitleOnlyExamples,-19}  {r.Text.MinimumNgramMessages,19}  {r.Text.MaxNgramLength}  {r.Combination,-33}  {r.MeanAccuracy,8:0.0000}  ({r.StdAccuracy:0.0000})  {r.MeanMacroF1,8:0.0000}"));
         return 0;
     }
 }

@@ -52,4 +52,48 @@ public class FeaturizationTests
         space.Featurize("!!!", s);
         Assert.That(s.Count, Is.Zero);
     }
+
+    [Test]
+    public void Four_grams_are_hashed_keys_that_also_stay_inside_a_run()
+    {
+        var keys = new ulong[4];
+        var n = CharNgrams.Extract("燃气漏气，物业", ref keys, maxLength: 4);
+        var fours = keys[..n].Where(k => k >> 48 == 4).ToList();
+        Assert.That(fours, Is.EqualTo(new[] { CharNgrams.FourGramKey("燃气漏气") }), "one 4-gram, none across the comma");
+        Assert.That(CharNgrams.FourGramKey("燃气漏气"), Is.Not.EqualTo(CharNgrams.FourGramKey("漏气燃气")));
+        var three = CharNgrams.Extract("燃气漏气，物业", ref keys);
+        Assert.That(keys[..three].Any(k => k >> 48 == 4), Is.False, "the default stops at 3");
+        Assert.That(n, Is.EqualTo(three + 1));
+    }
+
+    [Test]
+    public void A_longest_ngram_outside_one_to_four_is_refused()
+    {
+        var keys = new ulong[4];
+        Assert.That(() => CharNgrams.Extract("燃气", ref keys, maxLength: 5), Throws.TypeOf<ArgumentOutOfRangeException>());
+        Assert.That(() => new NgramFeatureSpace([], [], maxLength: 0), Throws.TypeOf<ArgumentOutOfRangeException>());
+    }
+
+    [Test]
+    public void A_model_with_four_grams_saves_and_loads_its_ngram_length()
+    {
+        var space = NgramFeatureSpace.Fit(["燃气漏气", "燃气漏气了", "停水停电"], minimumMessages: 1, maxLength: 4);
+        Assert.That(space.Keys.ToArray().Count(k => k >> 48 == 4), Is.EqualTo(3), "燃气漏气, 气漏气了 and 停水停电");
+        var k = 2;
+        var head = new LinearHead("test", Enumerable.Range(0, space.Count * k).Select(i => (float)(i % 5) - 2).ToArray(), [0.1f, -0.1f], 1f);
+        var model = new LinearCategoryModel(["a", "b"], space, [head]);
+        var path = Path.Combine(Path.GetTempPath(), $"intake-4gram-{Guid.NewGuid():N}.zip");
+        try
+        {
+            model.Save(path);
+            var loaded = LinearCategoryModel.Load(path);
+            Assert.That(loaded.Features.MaxLength, Is.EqualTo(4));
+            var p1 = new float[k];
+            var p2 = new float[k];
+            model.Probabilities("燃气漏气了", p1);
+            loaded.Probabilities("燃气漏气了", p2);
+            Assert.That(p2, Is.EqualTo(p1));
+        }
+        finally { File.Delete(path); }
+    }
 }

@@ -13,7 +13,9 @@ public readonly record struct TrainingProgress(int Done, int Total, string Stage
 /// as a phone transcript is). Chosen by cross-validation on train.csv (docs/intake.md).
 /// </summary>
 /// <param name="MinimumNgramMessages">N-grams seen in fewer training messages are dropped: mostly names and typos.</param>
-public sealed record TrainingText(int TitleRepeats, bool TitleOnlyExamples, int MinimumNgramMessages = ClassifierTrainer.MinimumNgramMessages)
+/// <param name="MaxNgramLength">The longest character n-gram (3, or 4 hashed).</param>
+/// <param name="Words">Add word features from a <see cref="WordSegmenter"/> learned from the training texts (cross-validation only).</param>
+public sealed record TrainingText(int TitleRepeats, bool TitleOnlyExamples, int MinimumNgramMessages = ClassifierTrainer.MinimumNgramMessages, int MaxNgramLength = CharNgrams.DefaultMaxLength, bool Words = false)
 {
     /// <summary>What training uses: the title once, plus a title-only example per titled message (5-fold CV on
     /// train.csv: ensemble accuracy 0.9205 against 0.9177 without; repeating the title did not help).</summary>
@@ -43,7 +45,7 @@ public sealed class ClassifierTrainer(IProgress<TrainingProgress>? progress = nu
     /// <summary>How training messages become texts (title weight, extra title-only examples); prediction is unaffected.</summary>
     public TrainingText Text { get; init; } = TrainingText.Default;
 
-    public static readonly TrainerKind[] DefaultTrainers = [TrainerKind.Sdca, TrainerKind.Perceptron, TrainerKind.NbPerceptron, TrainerKind.Ensemble];
+    public static readonly TrainerKind[] DefaultTrainers = [TrainerKind.Sdca, TrainerKind.Perceptron, TrainerKind.NbPerceptron, TrainerKind.DcdSvm, TrainerKind.NbDcdSvm, TrainerKind.SdcaEnsemble, TrainerKind.Ensemble];
 
     public IReadOnlyList<TrainerRun> Compare(IReadOnlyList<LabeledMessage> train, IReadOnlyList<LabeledMessage> dev, IReadOnlyList<TrainerKind> trainers, Action<TrainerRun>? scored = null)
     {
@@ -117,7 +119,7 @@ public sealed class ClassifierTrainer(IProgress<TrainingProgress>? progress = nu
         var texts = rows.Select(r => r.Text).ToList();
         var categories = messages.Select(m => m.Category).Distinct().Order(StringComparer.Ordinal).ToArray();
         var index = categories.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
-        var space = NgramFeatureSpace.Fit(texts, o.MinimumNgramMessages);
+        var space = NgramFeatureSpace.Fit(texts, o.MinimumNgramMessages, o.MaxNgramLength, o.Words ? WordSegmenter.Learn(texts) : null);
         var scratch = new FeatureScratch();
         var examples = new List<SparseExample>(texts.Count);
         for (var i = 0; i < texts.Count; i++)
@@ -138,7 +140,12 @@ public sealed class ClassifierTrainer(IProgress<TrainingProgress>? progress = nu
             trained[k] = h;
             return h;
         }
-        return kind == TrainerKind.Ensemble ? [One(TrainerKind.Sdca), One(TrainerKind.NbPerceptron)] : [One(kind)];
+        return kind switch
+        {
+            TrainerKind.Ensemble => [One(TrainerKind.DcdSvm), One(TrainerKind.NbDcdSvm)],
+            TrainerKind.SdcaEnsemble => [One(TrainerKind.Sdca), One(TrainerKind.NbPerceptron)],
+            _ => [One(kind)],
+        };
     }
 
     private void Report(string stage) => progress?.Report(new TrainingProgress(_done, _total, stage));

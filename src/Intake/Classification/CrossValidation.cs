@@ -22,9 +22,11 @@ public sealed record CvResult(TrainingText Text, string Combination, IReadOnlyLi
 /// </summary>
 public static class CrossValidation
 {
+    /// <param name="trainHead">Trains a head instead of <see cref="LinearTrainers.Train"/> when it returns one (a settings grid); null = the defaults.</param>
     public static IReadOnlyList<CvResult> Run(
         IReadOnlyList<LabeledMessage> messages, int folds, IReadOnlyList<TrainingText> texts,
-        IReadOnlyList<CvCombination> combinations, Action<string>? log = null, int seed = 1)
+        IReadOnlyList<CvCombination> combinations, Action<string>? log = null, int seed = 1,
+        Func<TrainerKind, IReadOnlyList<SparseExample>, int, int, LinearHead>? trainHead = null)
     {
         if (folds < 2) throw new ArgumentOutOfRangeException(nameof(folds), "at least 2 folds");
         var fold = AssignFolds(messages, folds);
@@ -45,7 +47,8 @@ public static class CrossValidation
                 foreach (var h in heads)
                 {
                     var watch = System.Diagnostics.Stopwatch.StartNew();
-                    var head = LinearTrainers.Train(new MLContext(seed), h, set.Examples, k, set.Space.Count);
+                    var head = trainHead?.Invoke(h, set.Examples, k, set.Space.Count)
+                        ?? LinearTrainers.Train(new MLContext(seed), h, set.Examples, k, set.Space.Count);
                     var model = new LinearCategoryModel(set.Categories, set.Space, [head]);
                     var p = new float[held.Count * k];
                     for (var i = 0; i < held.Count; i++)

@@ -20,7 +20,9 @@ public sealed record LinearHead(string Trainer, float[] Weights, float[] Bias, f
 /// </summary>
 public sealed class LinearCategoryModel
 {
-    private const string Magic = "telephony-intake-linear-1";
+    // linear-1: 1–3-grams; linear-2 adds the longest n-gram length after the categories.
+    private const string Magic = "telephony-intake-linear-2";
+    private const string MagicV1 = "telephony-intake-linear-1";
     [ThreadStatic] private static FeatureScratch? t_scratch;
 
     public IReadOnlyList<string> Categories { get; }
@@ -89,12 +91,14 @@ public sealed class LinearCategoryModel
     /// <summary>Saves as a zip with one binary entry (the file keeps the <c>Intake:Model</c> name models/intake-classifier.zip).</summary>
     public void Save(string path)
     {
+        if (Features.Words is not null) throw new NotSupportedException("word features are a cross-validation experiment: the model file does not hold a segmenter");
         using var file = File.Create(path);
         using var zip = new ZipArchive(file, ZipArchiveMode.Create);
         using var w = new BinaryWriter(zip.CreateEntry("linear-model.bin", CompressionLevel.Fastest).Open(), Encoding.UTF8);
         w.Write(Magic);
         w.Write(Categories.Count);
         foreach (var c in Categories) w.Write(c);
+        w.Write(Features.MaxLength);
         w.Write(Features.Count);
         foreach (var key in Features.Keys) w.Write(key);
         foreach (var idf in Features.Idf) w.Write(idf);
@@ -115,9 +119,12 @@ public sealed class LinearCategoryModel
             using var zip = ZipFile.OpenRead(path);
             var entry = zip.GetEntry("linear-model.bin") ?? throw new InvalidDataException($"{path}: not an intake model (no linear-model.bin inside); retrain with ./hotline train");
             using var r = new BinaryReader(entry.Open(), Encoding.UTF8);
-            if (r.ReadString() != Magic) throw new InvalidDataException($"{path}: an intake model of another version; retrain with ./hotline train");
+            var magic = r.ReadString();
+            if (magic != Magic && magic != MagicV1) throw new InvalidDataException($"{path}: an intake model of another version; retrain with ./hotline train");
             var categories = new string[r.ReadInt32()];
             for (var i = 0; i < categories.Length; i++) categories[i] = r.ReadString();
+            var maxLength = magic == MagicV1 ? 3 : r.ReadInt32();
+            if (maxLength is < 1 or > CharNgrams.LongestSupported) throw new InvalidDataException($"{path}: n-grams of {maxLength} characters are not supported");
             var count = r.ReadInt32();
             var keys = new ulong[count];
             var idf = new float[count];
@@ -134,7 +141,7 @@ public sealed class LinearCategoryModel
                 for (var i = 0; i < weights.Length; i++) weights[i] = r.ReadSingle();
                 heads[h] = new LinearHead(trainer, weights, bias, temperature);
             }
-            return new LinearCategoryModel(categories, new NgramFeatureSpace(keys, idf), heads);
+            return new LinearCategoryModel(categories, new NgramFeatureSpace(keys, idf, maxLength), heads);
         }
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException && e.Message.IndexOf(path, StringComparison.Ordinal) < 0)
         {

@@ -24,6 +24,8 @@ public static class LinearTrainers
         TrainerKind.Sdca or TrainerKind.Lbfgs => MaximumEntropy(ml, kind, data, categories, features),
         TrainerKind.Perceptron or TrainerKind.Svm or TrainerKind.NbPerceptron or TrainerKind.NbSvm => OneVersusAll(ml, kind, data, categories, features),
         TrainerKind.ComplementNb => ComplementNaiveBayes.Train(data, categories, features),
+        TrainerKind.DcdSvm => DualCoordinateSvm.Train(data, categories, features, nbScale: false),
+        TrainerKind.NbDcdSvm => DualCoordinateSvm.Train(data, categories, features, nbScale: true),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a single trainer"),
     };
 

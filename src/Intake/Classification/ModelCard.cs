@@ -14,7 +14,7 @@ public sealed record TrainerScore(
 public sealed record ModelCard
 {
     /// <summary>Bump when featurization, trainers or their settings change: setup then retrains a cached model.</summary>
-    public const string CurrentTrainerVersion = "intake-3";
+    public const string CurrentTrainerVersion = "intake-4";
 
     public string TrainerVersion { get; init; } = CurrentTrainerVersion;
     public string Trainer { get; init; } = "";

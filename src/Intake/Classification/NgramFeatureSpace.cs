@@ -32,12 +32,18 @@ public sealed class NgramFeatureSpace
     private static readonly float[] SublinearTf = Enumerable.Range(0, 64).Select(c => c == 0 ? 0f : 1 + MathF.Log(c)).ToArray();
 
     public int Count => _keys.Length;
+    /// <summary>The longest n-gram, in characters (3 or 4).</summary>
+    public int MaxLength { get; }
+    /// <summary>Word features beside the n-grams (an experiment, cross-validation only: not in the model file yet), or null.</summary>
+    public WordSegmenter? Words { get; init; }
     public ReadOnlySpan<ulong> Keys => _keys;
     public ReadOnlySpan<float> Idf => _idf;
 
-    public NgramFeatureSpace(ulong[] keys, float[] idf)
+    public NgramFeatureSpace(ulong[] keys, float[] idf, int maxLength = CharNgrams.DefaultMaxLength)
     {
         if (keys.Length != idf.Length) throw new ArgumentException("one idf per key");
+        if (maxLength is < 1 or > CharNgrams.LongestSupported) throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, $"n-grams of 1 to {CharNgrams.LongestSupported} characters");
+        MaxLength = maxLength;
         _keys = keys;
         _idf = idf;
         var size = 16;
@@ -70,7 +76,7 @@ public sealed class NgramFeatureSpace
     }
 
     /// <summary>Builds the vocabulary from prepared training texts: n-grams in at least <paramref name="minimumMessages"/> messages, smoothed idf ln((1 + N) / (1 + df)) + 1.</summary>
-    public static NgramFeatureSpace Fit(IReadOnlyList<string> prepared, int minimumMessages)
+    public static NgramFeatureSpace Fit(IReadOnlyList<string> prepared, int minimumMessages, int maxLength = CharNgrams.DefaultMaxLength, WordSegmenter? words = null)
     {
         var df = new Dictionary<ulong, int>();
         var seen = new HashSet<ulong>();
@@ -78,7 +84,8 @@ public sealed class NgramFeatureSpace
         foreach (var text in prepared)
         {
             seen.Clear();
-            var n = CharNgrams.Extract(text, ref keys);
+            var n = CharNgrams.Extract(text, ref keys, maxLength);
+            if (words is not null) n = words.AppendWordKeys(text, ref keys, n);
             for (var i = 0; i < n; i++)
                 if (seen.Add(keys[i])) df[keys[i]] = df.GetValueOrDefault(keys[i]) + 1;
         }
@@ -86,7 +93,7 @@ public sealed class NgramFeatureSpace
         var total = prepared.Count;
         return new NgramFeatureSpace(
             kept.Select(kv => kv.Key).ToArray(),
-            kept.Select(kv => (float)(Math.Log((1.0 + total) / (1.0 + kv.Value)) + 1)).ToArray());
+            kept.Select(kv => (float)(Math.Log((1.0 + total) / (1.0 + kv.Value)) + 1)).ToArray(), maxLength) { Words = words };
     }
 
     /// <summary>
@@ -96,7 +103,8 @@ public sealed class NgramFeatureSpace
     /// </summary>
     public void Featurize(ReadOnlySpan<char> prepared, FeatureScratch s, bool sortIds = false)
     {
-        var n = CharNgrams.Extract(prepared, ref s.Keys);
+        var n = CharNgrams.Extract(prepared, ref s.Keys, MaxLength);
+        if (Words is not null) n = Words.AppendWordKeys(prepared, ref s.Keys, n);
         if (s.Ids.Length < n) { s.Ids = new int[s.Keys.Length]; s.Values = new float[s.Keys.Length]; }
         if (s.Terms.Length < _keys.Length) { s.Terms = new (int, int)[_keys.Length]; s.Stamp = 0; }
         if (++s.Stamp == int.MaxValue) { Array.Clear(s.Terms); s.Stamp = 1; }

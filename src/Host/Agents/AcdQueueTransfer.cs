@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Telephony.Agents.Acd;
@@ -6,7 +5,7 @@ using Telephony.Agents.Model;
 using Telephony.Agents.Queueing;
 using Telephony.Host.Logging;
 using Telephony.Ivr.Services;
-using Telephony.Media.Audio;
+using Telephony.Host.Calls;
 using Telephony.Media.Channel;
 
 namespace Telephony.Host.Agents;
@@ -22,8 +21,6 @@ namespace Telephony.Host.Agents;
 /// </summary>
 public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgentCalls answered, TimeProvider time, ILogger<AcdQueueTransfer> log) : IQueueTransfer
 {
-    private static readonly ConcurrentDictionary<int, short[]> Ringback = new();
-
     /// <summary>How long the ACD may take to report an answer it has already decided (its event follows its lock at once).</summary>
     public TimeSpan AnswerReportTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -100,11 +97,11 @@ public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgent
     /// <summary>Ringback until an agent answers: the agent's id, or null when the caller hung up first (then abandoned).</summary>
     private async Task<string?> WaitForAgentAsync(ICallChannel call, Task<string> agentAnswered, CancellationToken cancellation)
     {
-        var callerEnded = ConnectedCall.Ended(call.Ended);
+        var callerEnded = BridgedLegs.Ended(call.Ended);
         using (var stopTone = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
         {
-            var tone = PlayRingbackAsync(call, stopTone.Token);
-            var shutdown = ConnectedCall.Ended(cancellation);
+            var tone = Ringback.PlayAsync(call, stopTone.Token);
+            var shutdown = BridgedLegs.Ended(cancellation);
             await Task.WhenAny(agentAnswered, callerEnded, shutdown).ConfigureAwait(false);
             stopTone.Cancel();
             await tone.ConfigureAwait(false);
@@ -122,20 +119,5 @@ public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgent
         if (agentAnswered.IsCompleted) return agentAnswered.Result;
         log.LogError("Call {CallId}: neither waiting nor reported answered by the ACD", call.CallId);
         return null;
-    }
-
-    /// <summary>China's ringback (450 Hz, 1 s on, 4 s off) while the caller waits; ends quietly when stopped or the caller leaves.</summary>
-    private static async Task PlayRingbackAsync(ICallChannel call, CancellationToken stop)
-    {
-        var cycle = Ringback.GetOrAdd(call.SampleRate, rate => ToneGenerator.Render(TonePattern.ChinaRingback, rate));
-        try
-        {
-            while (!stop.IsCancellationRequested && !call.Ended.IsCancellationRequested)
-            {
-                var played = await call.PlayAsync([new AudioItem.Pcm(cycle, "ringback")], PlayOptions.Default, stop).ConfigureAwait(false);
-                if (played.Outcome == PlayOutcome.HungUp) return;
-            }
-        }
-        catch (OperationCanceledException) { }
     }
 }

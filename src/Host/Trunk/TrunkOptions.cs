@@ -58,8 +58,9 @@ public sealed record TrunkOptions
             Uri = uri,
             Numbers = numbers,
             Credentials = string.IsNullOrWhiteSpace(user) ? null : new SipCredentials(user.Trim(), password!),
-            RingTimeout = TimeSpan.FromSeconds(Int(section, "RingTimeoutSeconds", 30, 1, 600)),
-            PresentCaller = Bool(section, "PresentCaller", true),
+            RingTimeout = TimeSpan.FromSeconds(Setting(section, "RingTimeoutSeconds", 30,
+                (string t, out int v) => int.TryParse(t, out v) && v is >= 1 and <= 600, "a whole number of seconds from 1 to 600")),
+            PresentCaller = Setting(section, "PresentCaller", true, bool.TryParse, "true or false"),
         };
     }
 
@@ -83,21 +84,11 @@ public sealed record TrunkOptions
         return uri;
     }
 
-    private static int Int(IConfigurationSection section, string key, int fallback, int min, int max)
-    {
-        var text = section[key];
-        if (string.IsNullOrWhiteSpace(text)) return fallback;
-        if (!int.TryParse(text, out var value) || value < min || value > max)
-            throw new InvalidOperationException($"{section.Path}:{key} must be a whole number from {min} to {max}, not '{text}'");
-        return value;
-    }
+    private delegate bool Parse<T>(string text, out T value);
 
-    private static bool Bool(IConfigurationSection section, string key, bool fallback)
-    {
-        var text = section[key];
-        if (string.IsNullOrWhiteSpace(text)) return fallback;
-        if (!bool.TryParse(text, out var value))
-            throw new InvalidOperationException($"{section.Path}:{key} must be true or false, not '{text}'");
-        return value;
-    }
+    /// <summary>A setting's value, its default when unset; a value <paramref name="parse"/> refuses is an error naming the key.</summary>
+    private static T Setting<T>(IConfigurationSection section, string key, T fallback, Parse<T> parse, string expected) =>
+        section[key] is not { } text || string.IsNullOrWhiteSpace(text) ? fallback
+        : parse(text.Trim(), out var value) ? value
+        : throw new InvalidOperationException($"{section.Path}:{key} must be {expected}, not '{text}'");
 }

@@ -113,14 +113,21 @@ public class TrunkTransferEndToEndTests
     [Test]
     public async Task A_gateway_that_does_not_answer_in_time_is_cancelled_and_the_caller_hears_transfer_unavailable()
     {
-        await using var rig = await TrunkRig.StartAsync(_scratch, Ringing(BaresipAnswerMode.Manual), ringTimeoutSeconds: 3, Silent());
+        await using var rig = await TrunkRig.StartAsync(_scratch, Ringing(BaresipAnswerMode.Manual), ringTimeoutSeconds: 3, Silent() with { Record = true });
         await rig.PressOneAsync();
         await rig.Gateway.WaitForEventAsync(BaresipEvents.CallClosed, TimeSpan.FromSeconds(10)); // our CANCEL after 3 s
         await rig.Citizen.WaitForEventAsync(BaresipEvents.CallClosed, TimeSpan.FromSeconds(30));
 
         var played = await rig.PlayedAsync();
+        // The ringback's first half second of 450 Hz, heard after 1 was pressed (1.5 s into the call).
+        var tone = ToneGenerator.Render(TonePattern.ChinaRingback, 8000).AsSpan(0, 4000).ToArray();
+        var heard = await rig.HeardAsync(rig.Citizen);
+        var ringback = AudioMatch.Find(tone, heard);
+        TestContext.Out.WriteLine($"ringback {ringback.Correlation:F4} at {ringback.Lag / 8000.0:F2} s");
         Assert.Multiple(() =>
         {
+            Assert.That(ringback.Correlation, Is.GreaterThanOrEqualTo(MinCorrelation), "the caller heard ringback while 119 rang");
+            Assert.That(ringback.Lag / 8000.0, Is.GreaterThan(1.0), "after pressing 1");
             Assert.That(played, Is.EqualTo("emergency_offer transfer_unavailable"));
             Assert.That(rig.Hotline.Log, Does.Contain("no answer within 3 s"), $"the ring timeout is logged. Log:\n{rig.Log()}");
         });

@@ -24,6 +24,9 @@ public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgent
     /// <summary>How long the ACD may take to report an answer it has already decided (its event follows its lock at once).</summary>
     public TimeSpan AnswerReportTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>When the waiting caller hears their place and the estimated wait between ringback cycles.</summary>
+    public QueueAnnouncementOptions Announcements { get; init; } = QueueAnnouncementOptions.Default;
+
     public async Task<TransferResult> TransferToQueueAsync(ICallChannel call, string queue, IReadOnlyDictionary<string, string> context, CancellationToken cancellation)
     {
         var caller = PhoneMasking.MaskNumber(call.Caller);
@@ -100,7 +103,7 @@ public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgent
         var callerEnded = BridgedLegs.Ended(call.Ended);
         using (var stopTone = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
         {
-            var tone = Ringback.PlayAsync(call, stopTone.Token);
+            var tone = PlayWhileWaitingAsync(call, stopTone.Token);
             var shutdown = BridgedLegs.Ended(cancellation);
             await Task.WhenAny(agentAnswered, callerEnded, shutdown).ConfigureAwait(false);
             stopTone.Cancel();
@@ -119,5 +122,36 @@ public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgent
         if (agentAnswered.IsCompleted) return agentAnswered.Result;
         log.LogError("Call {CallId}: neither waiting nor reported answered by the ACD", call.CallId);
         return null;
+    }
+
+    /// <summary>
+    /// China's ringback (450 Hz, 1 s on, 4 s off) while the caller waits, with the place in the queue and the estimated
+    /// wait (<see cref="QueueAnnouncement"/>) between cycles when due; ends quietly when stopped or the caller leaves.
+    /// A call whose offer is ringing an agent is still in the queue, first in line: it hears that it is next.
+    /// </summary>
+    private async Task PlayWhileWaitingAsync(ICallChannel call, CancellationToken stop)
+    {
+        var cycle = Ringback.Cycle(call.SampleRate);
+        var next = Announcements.Enabled ? time.GetUtcNow() + Announcements.FirstAfter : DateTimeOffset.MaxValue;
+        try
+        {
+            while (!stop.IsCancellationRequested && !call.Ended.IsCancellationRequested)
+            {
+                IReadOnlyList<AudioItem> items = [new AudioItem.Pcm(cycle, "ringback")];
+                var announcing = false;
+                if (time.GetUtcNow() >= next && acd.Position(call.CallId) is { } position)
+                {
+                    var prompts = QueueAnnouncement.Prompts(position);
+                    items = prompts.Select(p => (AudioItem)new AudioItem.Prompt(p)).ToList();
+                    announcing = true;
+                    log.LogInformation("Call {CallId}: place {Position} in queue {Queue}, estimated wait {EstimatedWaitSeconds:F0} s: {Prompts}",
+                        call.CallId, position.Position, position.Queue, position.EstimatedWait.TotalSeconds, string.Join(" ", prompts));
+                }
+                var played = await call.PlayAsync(items, PlayOptions.Default, stop).ConfigureAwait(false);
+                if (played.Outcome == PlayOutcome.HungUp) return;
+                if (announcing) next = time.GetUtcNow() + Announcements.Every;
+            }
+        }
+        catch (OperationCanceledException) { }
     }
 }

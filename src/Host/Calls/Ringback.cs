@@ -9,10 +9,13 @@ public static class Ringback
 {
     private static readonly ConcurrentDictionary<int, short[]> Cycles = new();
 
+    /// <summary>One 5 s cycle of the ringback at <paramref name="sampleRate"/>, rendered once per rate.</summary>
+    public static short[] Cycle(int sampleRate) => Cycles.GetOrAdd(sampleRate, rate => ToneGenerator.Render(TonePattern.ChinaRingback, rate));
+
     /// <summary>Plays the ringback until <paramref name="stop"/> or the caller leaves; ends quietly either way.</summary>
     public static async Task PlayAsync(ICallChannel call, CancellationToken stop)
     {
-        var cycle = Cycles.GetOrAdd(call.SampleRate, rate => ToneGenerator.Render(TonePattern.ChinaRingback, rate));
+        var cycle = Cycle(call.SampleRate);
         try
         {
             while (!stop.IsCancellationRequested && !call.Ended.IsCancellationRequested)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Telephony.Agents.Acd;
@@ -6,7 +5,7 @@ using Telephony.Agents.Model;
 using Telephony.Agents.Queueing;
 using Telephony.Host.Logging;
 using Telephony.Ivr.Services;
-using Telephony.Media.Audio;
+using Telephony.Host.Calls;
 using Telephony.Media.Channel;
 
 namespace Telephony.Host.Agents;
@@ -22,8 +21,6 @@ namespace Telephony.Host.Agents;
 /// </summary>
 public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgentCalls answered, TimeProvider time, ILogger<AcdQueueTransfer> log) : IQueueTransfer
 {
-    private static readonly ConcurrentDictionary<int, short[]> Ringback = new();
-
     /// <summary>How long the ACD may take to report an answer it has already decided (its event follows its lock at once).</summary>
     public TimeSpan AnswerReportTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -103,11 +100,11 @@ public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgent
     /// <summary>Ringback until an agent answers: the agent's id, or null when the caller hung up first (then abandoned).</summary>
     private async Task<string?> WaitForAgentAsync(ICallChannel call, Task<string> agentAnswered, CancellationToken cancellation)
     {
-        var callerEnded = ConnectedCall.Ended(call.Ended);
+        var callerEnded = BridgedLegs.Ended(call.Ended);
         using (var stopTone = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
         {
             var tone = PlayWhileWaitingAsync(call, stopTone.Token);
-            var shutdown = ConnectedCall.Ended(cancellation);
+            var shutdown = BridgedLegs.Ended(cancellation);
             await Task.WhenAny(agentAnswered, callerEnded, shutdown).ConfigureAwait(false);
             stopTone.Cancel();
             await tone.ConfigureAwait(false);
@@ -134,7 +131,7 @@ public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgent
     /// </summary>
     private async Task PlayWhileWaitingAsync(ICallChannel call, CancellationToken stop)
     {
-        var cycle = Ringback.GetOrAdd(call.SampleRate, rate => ToneGenerator.Render(TonePattern.ChinaRingback, rate));
+        var cycle = Ringback.Cycle(call.SampleRate);
         var next = Announcements.Enabled ? time.GetUtcNow() + Announcements.FirstAfter : DateTimeOffset.MaxValue;
         try
         {

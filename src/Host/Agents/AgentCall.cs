@@ -1,31 +1,18 @@
 using System.Collections.Concurrent;
-using Telephony.Media.Channel;
+using Telephony.Host.Calls;
 
 namespace Telephony.Host.Agents;
 
 /// <summary>
 /// An agent's phone that answered an offer, as the call side needs it: who, when it ends, how to end it, and
-/// how to join the caller to it. <see cref="SipAgentCall"/> is the SIP/RTP one; tests use fakes.
+/// how to join the caller to it (<see cref="IBridgedLeg"/>). <see cref="SipAgentCall"/> is the SIP/RTP one; tests use fakes.
 /// </summary>
-public interface IAgentCall
+public interface IAgentCall : IBridgedLeg
 {
     string AgentId { get; }
 
     /// <summary>The ACD's id of the call this leg was offered (the caller's SIP Call-ID).</summary>
     string CallId { get; }
-
-    /// <summary>Completes when the agent's leg has ended (either side's BYE, or ours).</summary>
-    Task Ended { get; }
-
-    /// <summary>BYE to the agent's phone (CANCEL before the answer). Idempotent.</summary>
-    void Hangup();
-
-    /// <summary>
-    /// Joins the caller's audio to the agent's both ways until the returned handle is disposed (which pauses the
-    /// join: the caller's channel gets its own playback back, the agent hears silence). Throws when the caller's
-    /// channel is not one this leg can bridge.
-    /// </summary>
-    IDisposable Connect(ICallChannel caller);
 }
 
 /// <summary>

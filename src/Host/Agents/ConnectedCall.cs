@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Telephony.Host.Calls;
 using Telephony.Media.Channel;
 
 namespace Telephony.Host.Agents;
@@ -17,7 +18,7 @@ public sealed class ConnectedCall(ICallChannel caller, IAgentCall agent, Channel
     public async Task RunAsync()
     {
         IDisposable? bridge = null;
-        var callerEnded = Ended(caller.Ended);
+        var callerEnded = BridgedLegs.Ended(caller.Ended);
         try
         {
             bridge = agent.Connect(caller);
@@ -49,24 +50,7 @@ public sealed class ConnectedCall(ICallChannel caller, IAgentCall agent, Channel
         finally
         {
             bridge?.Dispose();
-            // Either side's BYE ends both.
-            if (agent.Ended.IsCompleted && !caller.Ended.IsCancellationRequested)
-            {
-                log.LogInformation("Call {CallId}: agent {AgentId} hung up; hanging up the caller", caller.CallId, agent.AgentId);
-                await caller.HangupAsync().ConfigureAwait(false);
-            }
-            else
-            {
-                log.LogInformation("Call {CallId}: the caller hung up; hanging up agent {AgentId}", caller.CallId, agent.AgentId);
-                agent.Hangup();
-            }
+            await BridgedLegs.EndBothAsync(caller, agent, "agent", agent.AgentId, log).ConfigureAwait(false);
         }
-    }
-
-    internal static Task Ended(CancellationToken token)
-    {
-        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        token.Register(() => ended.TrySetResult());
-        return ended.Task;
     }
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Telephony.Agents.Offers;
 using Telephony.Host.Engine;
-using Telephony.Media.Codecs;
+using Telephony.Host.Calls;
 using Telephony.Sip.Calls;
 using Telephony.Sip.Message;
 using Telephony.Sip.Registrar;
@@ -13,7 +13,7 @@ namespace Telephony.Host.Agents;
 /// registered contact in the engine's registrar (the seat's <c>SipUser</c> is a registrar account), places an
 /// INVITE to it, and reports how it went. An answered phone gets its RTP session and is parked in
 /// <see cref="AnsweredAgentCalls"/> for the caller's queue transfer to bridge; the ACD's token cancelled before
-/// the answer sends CANCEL (RFC 3261 §9.1). Outcomes: <see cref="AgentLegOutcomes"/>.
+/// the answer sends CANCEL (RFC 3261 §9.1). Ringing and the answer's media are <see cref="OutboundLeg"/>, shared with the trunk. Outcomes: <see cref="AgentLegOutcomes"/>.
 /// </summary>
 public sealed class SipAgentLeg(SipEngineService sip, MediaEngine media, AnsweredAgentCalls answered, ILoggerFactory logs) : IAgentLeg
 {
@@ -53,50 +53,29 @@ public sealed class SipAgentLeg(SipEngineService sip, MediaEngine media, Answere
         _log.LogInformation("Offer {OfferId}: ringing agent {AgentId} at {Contact} (agent leg {AgentCallId}) for call {CallId}",
             offer.Id, offer.AgentId, binding.Uri.ToString(), call.CallId, offer.CallId);
 
-        var withdrawn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (cancel.Register(() => withdrawn.TrySetResult()))
-            await Task.WhenAny(call.AnsweredTask, call.Completion, withdrawn.Task).ConfigureAwait(false);
-
-        if (!call.AnsweredTask.IsCompletedSuccessfully)
+        var rang = await OutboundLeg.RingAsync(call, media, offer.CallId, "agent", offer.AgentId, _log, cancel).ConfigureAwait(false);
+        switch (rang.Outcome)
         {
-            if (call.Completion.IsCompleted)
-            {
-                var outcome = AgentLegOutcomes.Unanswered(call.EndReason!.Value, call.FinalStatus);
+            case RingOutcome.Unanswered:
+                var outcome = AgentLegOutcomes.Unanswered(rang.Reason!.Value, rang.Status);
                 _log.LogInformation("Offer {OfferId}: agent {AgentId} did not answer ({Reason}, {Status}): {Outcome}",
-                    offer.Id, offer.AgentId, call.EndReason, call.FinalStatus, outcome);
+                    offer.Id, offer.AgentId, rang.Reason, rang.Status, outcome);
                 return outcome;
-            }
-            // The ACD gave up (offer timeout, caller gone): CANCEL; a 200 crossing it gets ACK and BYE from the session.
-            call.Hangup();
-            _log.LogInformation("Offer {OfferId}: withdrawn while ringing agent {AgentId}; CANCEL sent", offer.Id, offer.AgentId);
-            return OfferOutcome.NoAnswer;
+            case RingOutcome.Withdrawn:
+                // The ACD gave up (offer timeout, caller gone): CANCEL went out.
+                _log.LogInformation("Offer {OfferId}: withdrawn while ringing agent {AgentId}; CANCEL sent", offer.Id, offer.AgentId);
+                return OfferOutcome.NoAnswer;
+            case RingOutcome.NoMedia:
+                _log.LogWarning("Offer {OfferId}: agent {AgentId} answered without usable media ({Error}); hung up, unreachable", offer.Id, offer.AgentId, rang.Error);
+                return OfferOutcome.Unreachable;
         }
-        return Answered(offer, call, cancel);
-    }
-
-    private OfferOutcome Answered(Offer offer, SipCall call, CancellationToken cancel)
-    {
-        if (call.Media is not { } negotiated || !AudioCodecs.TryCreate(negotiated.Codec, out var codec))
-        {
-            _log.LogWarning("Offer {OfferId}: agent {AgentId} answered without usable media; hanging up, unreachable", offer.Id, offer.AgentId);
-            call.Hangup();
-            return OfferOutcome.Unreachable;
-        }
-        var session = media.Open(negotiated, out var error);
-        if (session is null)
-        {
-            _log.LogWarning("Offer {OfferId}: no RTP session for agent {AgentId} ({Error}); hanging up, unreachable", offer.Id, offer.AgentId, error);
-            call.Hangup();
-            return OfferOutcome.Unreachable;
-        }
-        var agentCall = new SipAgentCall(offer.CallId, offer.AgentId, call, session, codec.SampleRate, _log);
-        session.Start(media.Clock);
+        var agentCall = new SipAgentCall(offer.AgentId, rang.Leg!);
         answered.Park(agentCall);
         // If the ACD withdrew the offer meanwhile it ignores this answer and the caller's side never takes the phone:
         // take it back and end it (TryTakeBack loses to a transfer that took it first).
         cancel.Register(() => { if (answered.TryTakeBack(agentCall)) agentCall.Hangup(); });
         _log.LogInformation("Offer {OfferId}: agent {AgentId} answered (agent leg {AgentCallId}, {Codec} to {Remote})",
-            offer.Id, offer.AgentId, call.CallId, negotiated.Codec, negotiated.RemoteRtp?.ToString() ?? "(latch)");
+            offer.Id, offer.AgentId, call.CallId, call.Media!.Codec, call.Media.RemoteRtp?.ToString() ?? "(latch)");
         return cancel.IsCancellationRequested ? OfferOutcome.NoAnswer : OfferOutcome.Answered;
     }
 

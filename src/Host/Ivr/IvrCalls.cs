@@ -7,6 +7,7 @@ using Telephony.Host.Calls;
 using Telephony.Host.Engine;
 using Telephony.Host.Logging;
 using Telephony.Host.Speech;
+using Telephony.Host.Trunk;
 using Telephony.Intake;
 using Telephony.Ivr.Runtime;
 using Telephony.Ivr.Services;
@@ -34,13 +35,16 @@ public static class IvrCalls
         services.AddAgentCalls();
         services.AddSingleton<SpeechService>();
         services.AddSingleton<TextToSpeech>();
+        // The outbound trunk for 110/119/120 (Trunk section); none configured: the flow is told Unavailable, as before.
+        var trunk = TrunkOptions.Read(configuration);
+        if (trunk is not null) services.AddSingleton(trunk).AddSingleton<SipTrunkTransfer>();
         services.AddSingleton(sp => new IvrServices(
             new WhisperSpeechToText(sp.GetRequiredService<SpeechService>()),
             new IntakeClassifier(sp.GetRequiredService<IntakeAnalyzer>()),
             new EspeakTextToSpeech(sp.GetRequiredService<TextToSpeech>()),
             new TicketWorkOrders(sp.GetRequiredService<TicketService>(), sp.GetRequiredService<IntakeAnalyzer>(), sp.GetRequiredService<ILogger<TicketWorkOrders>>()),
             sp.GetRequiredService<AcdQueueTransfer>(),
-            new NoExternalTrunk(sp.GetRequiredService<ILogger<NoExternalTrunk>>()),
+            trunk is null ? new NoExternalTrunk(sp.GetRequiredService<ILogger<NoExternalTrunk>>()) : sp.GetRequiredService<SipTrunkTransfer>(),
             new WorkingCalendarAdapter(sp.GetRequiredService<WorkingCalendar>()),
             sp.GetRequiredService<TimeProvider>())
         {

@@ -206,11 +206,11 @@ public class AgentCallEndToEndTests
         });
     }
 
-    private static short[] Silence(double seconds) => new short[(int)(seconds * 8000)];
+    internal static short[] Silence(double seconds) => new short[(int)(seconds * 8000)];
 
-    private static short[] Concat(params short[][] parts) => parts.SelectMany(p => p).ToArray();
+    internal static short[] Concat(params short[][] parts) => parts.SelectMany(p => p).ToArray();
 
-    private static short[] Repeat(short[] pcm, int times, double gapSeconds) =>
+    internal static short[] Repeat(short[] pcm, int times, double gapSeconds) =>
         Enumerable.Range(0, times).SelectMany(_ => pcm.Concat(Silence(gapSeconds))).ToArray();
 
     private static async Task<JsonElement> OnlyTicketAsync(HttpClient http, Func<string> log)
@@ -221,7 +221,7 @@ public class AgentCallEndToEndTests
         return items[0];
     }
 
-    private static async Task<short[]> RecordingAsync(Baresip phone, string whose, Func<string> log)
+    internal static async Task<short[]> RecordingAsync(Baresip phone, string whose, Func<string> log)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (DateTime.UtcNow < deadline && phone.Recordings.Count == 0) await Task.Delay(100);
@@ -231,9 +231,9 @@ public class AgentCallEndToEndTests
         return wav.SampleRate == 16000 ? AudioMatch.To8k(wav.Samples) : wav.Samples;
     }
 
-    private static async Task PollAsync(Func<bool> condition, string what, Func<string> log)
+    internal static async Task PollAsync(Func<bool> condition, string what, Func<string> log, double seconds = 10)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!condition())
         {
             if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}. Log:\n{log()}");

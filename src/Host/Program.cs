@@ -18,6 +18,7 @@ public static class Program
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(TranscribeCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(ApiKeyCommand.Create());
         return root;
     }
 }

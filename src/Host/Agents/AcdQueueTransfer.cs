@@ -27,6 +27,9 @@ public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgent
     /// <summary>How long the ACD may take to report an answer it has already decided (its event follows its lock at once).</summary>
     public TimeSpan AnswerReportTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>When the waiting caller hears their place and the estimated wait between ringback cycles.</summary>
+    public QueueAnnouncementOptions Announcements { get; init; } = QueueAnnouncementOptions.Default;
+
     public async Task<TransferResult> TransferToQueueAsync(ICallChannel call, string queue, IReadOnlyDictionary<string, string> context, CancellationToken cancellation)
     {
         var caller = PhoneMasking.MaskNumber(call.Caller);
@@ -103,7 +106,7 @@ public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgent
         var callerEnded = ConnectedCall.Ended(call.Ended);
         using (var stopTone = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
         {
-            var tone = PlayRingbackAsync(call, stopTone.Token);
+            var tone = PlayWhileWaitingAsync(call, stopTone.Token);
             var shutdown = ConnectedCall.Ended(cancellation);
             await Task.WhenAny(agentAnswered, callerEnded, shutdown).ConfigureAwait(false);
             stopTone.Cancel();
@@ -124,16 +127,32 @@ public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgent
         return null;
     }
 
-    /// <summary>China's ringback (450 Hz, 1 s on, 4 s off) while the caller waits; ends quietly when stopped or the caller leaves.</summary>
-    private static async Task PlayRingbackAsync(ICallChannel call, CancellationToken stop)
+    /// <summary>
+    /// China's ringback (450 Hz, 1 s on, 4 s off) while the caller waits, with the place in the queue and the estimated
+    /// wait (<see cref="QueueAnnouncement"/>) between cycles when due; ends quietly when stopped or the caller leaves.
+    /// A call whose offer is ringing an agent is still in the queue, first in line: it hears that it is next.
+    /// </summary>
+    private async Task PlayWhileWaitingAsync(ICallChannel call, CancellationToken stop)
     {
         var cycle = Ringback.GetOrAdd(call.SampleRate, rate => ToneGenerator.Render(TonePattern.ChinaRingback, rate));
+        var next = Announcements.Enabled ? time.GetUtcNow() + Announcements.FirstAfter : DateTimeOffset.MaxValue;
         try
         {
             while (!stop.IsCancellationRequested && !call.Ended.IsCancellationRequested)
             {
-                var played = await call.PlayAsync([new AudioItem.Pcm(cycle, "ringback")], PlayOptions.Default, stop).ConfigureAwait(false);
+                IReadOnlyList<AudioItem> items = [new AudioItem.Pcm(cycle, "ringback")];
+                var announcing = false;
+                if (time.GetUtcNow() >= next && acd.Position(call.CallId) is { } position)
+                {
+                    var prompts = QueueAnnouncement.Prompts(position);
+                    items = prompts.Select(p => (AudioItem)new AudioItem.Prompt(p)).ToList();
+                    announcing = true;
+                    log.LogInformation("Call {CallId}: place {Position} in queue {Queue}, estimated wait {EstimatedWaitSeconds:F0} s: {Prompts}",
+                        call.CallId, position.Position, position.Queue, position.EstimatedWait.TotalSeconds, string.Join(" ", prompts));
+                }
+                var played = await call.PlayAsync(items, PlayOptions.Default, stop).ConfigureAwait(false);
                 if (played.Outcome == PlayOutcome.HungUp) return;
+                if (announcing) next = time.GetUtcNow() + Announcements.Every;
             }
         }
         catch (OperationCanceledException) { }

@@ -13,7 +13,11 @@ public static class AgentCallsServices
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AnsweredAgentCalls>();
         services.TryAddSingleton<IAgentLeg, SipAgentLeg>();
-        services.TryAddSingleton<AcdQueueTransfer>();
+        services.TryAddSingleton(sp => new AcdQueueTransfer(sp.GetRequiredService<Telephony.Agents.Acd.AcdEngine>(), sp.GetRequiredService<CallDesk>(),
+            sp.GetRequiredService<AnsweredAgentCalls>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AcdQueueTransfer>>())
+        {
+            Announcements = QueueAnnouncementOptions.From(sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()),
+        });
         return services;
     }
 }

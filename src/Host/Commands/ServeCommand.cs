@@ -27,7 +27,14 @@ public static class ServeCommand
         Log.Logger = Logs.Create(configuration);
         try
         {
-            var app = BuildApp(configuration);
+            WebApplication app;
+            try { app = BuildApp(configuration); }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+            {
+                // Building the app reads and checks the configuration: its errors name the key, a stack trace adds nothing.
+                Log.Fatal("Configuration error, not started: {Reason}", e.Message);
+                return 2;
+            }
             await app.RunAsync(cancel);
             return 0;
         }
@@ -71,10 +78,12 @@ public static class ServeCommand
         builder.Services.AddDesk(configuration);
         builder.Services.AddWebIntake(configuration);
         builder.Services.AddPrompts(configuration);
+        builder.Services.AddStaffApiAuth(configuration);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseRateLimiter();
+        app.UseStaffApiAuth();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapOpenApi();
         app.MapTickets();

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Telephony.Host.Api;
 using Telephony.Host.Configuration;
+using Telephony.Host.Engine;
 using Telephony.Ivr.Flow;
 using Telephony.Ivr.Runtime;
 using Telephony.Ivr.Simulation;
@@ -21,17 +23,19 @@ public static class SimulateCommand
         var command = new Command("simulate", "Run an IVR flow against a scripted caller and print the trace of nodes and prompts");
         command.Arguments.Add(Flow);
         command.Options.Add(Input);
-        command.SetAction((parse, _) => RunAsync(parse.GetValue(Flow)!, parse.GetValue(Input)!, Console.Out, Console.Error));
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(Flow)!, parse.GetValue(Input)!, Console.Out, Console.Error, parse.GetValue(CommonOptions.Config)));
         return command;
     }
 
-    public static async Task<int> RunAsync(string flowArg, string scriptPath, TextWriter output, TextWriter errors)
+    /// <param name="configFile">The configuration whose prompts the flow is checked and run against: the default set
+    /// (<c>Paths:Prompts</c>, its catalogue) and the admin's replacements and additions (<c>Paths:CustomPrompts</c>).</param>
+    public static async Task<int> RunAsync(string flowArg, string scriptPath, TextWriter output, TextWriter errors, string? configFile = null)
     {
         var path = File.Exists(flowArg) ? flowArg : RepositoryLayout.Resolve(Path.Combine("flows", flowArg + ".json"));
         if (!File.Exists(path)) { await errors.WriteLineAsync($"simulate: no flow file {flowArg} (nor {path})"); return 2; }
         if (!File.Exists(scriptPath)) { await errors.WriteLineAsync($"simulate: no script file {scriptPath}"); return 2; }
-        var catalogue = RepositoryLayout.Resolve("prompts/prompts.tsv");
-        var prompts = File.Exists(catalogue) ? PromptCatalog.Load(catalogue) : new HashSet<string>();
+        var configuration = HostConfiguration.Build(configFile);
+        var prompts = new PromptStore(MediaConfiguration.PromptsFolder(configuration), MediaConfiguration.CustomPromptsFolder(configuration), TimeSpan.Zero).Names();
         var flowsFolder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var context = new ValidationContext(prompts, name => File.Exists(Path.Combine(flowsFolder, name + ".json"))) { CheckPrompts = prompts.Count > 0 };
         var (flow, problems) = FlowParser.ParseAndValidate(await File.ReadAllTextAsync(path), context);

@@ -181,4 +181,61 @@ public class AcdQueueTransferTests
         Assert.That(_answered.TryTakeBack(phone), Is.True);
         Assert.That(_answered.TryTake("call-9"), Is.Null, "exactly one side owns the phone");
     }
+
+    [Test]
+    public async Task Waiting_callers_hear_their_place_and_the_estimated_wait_between_ringback_cycles()
+    {
+        var transfer = new AcdQueueTransfer(_acd, _desk, _answered, TimeProvider.System, NullLogger<AcdQueueTransfer>.Instance)
+        {
+            Announcements = new QueueAnnouncementOptions(TimeSpan.Zero, TimeSpan.FromSeconds(30)),
+        };
+        _acd.SetAgentState("1001", AgentState.Available);   // rings without answering: the first call holds the only agent
+        var first = new FakeCallChannel("call-1");
+        var second = new FakeCallChannel("call-2", "13900000002");
+        var third = new FakeCallChannel("call-3", "13900000003");
+        var running = new List<Task<TransferResult>> { transfer.TransferToQueueAsync(first, Queue, Context(), CancellationToken.None) };
+        await Until(() => _leg.Offers.Count == 1 && first.Played.Contains("ringback"), "the first call offered");
+        running.Add(transfer.TransferToQueueAsync(second, Queue, Context(), CancellationToken.None));
+        await Until(() => second.Played.Contains("ringback"), "the second caller's announcement, then ringback");
+        running.Add(transfer.TransferToQueueAsync(third, Queue, Context(), CancellationToken.None));
+        await Until(() => third.Played.Contains("ringback"), "the third caller's announcement, then ringback");
+
+        static List<string> Announcement(FakeCallChannel call) => call.Played.TakeWhile(p => p != "ringback").ToList();
+        var position = _acd.Position("call-3")!;
+        Assert.Multiple(() =>
+        {
+            // A call stays in the queue, first in line, while its offer rings.
+            Assert.That(Announcement(first), Is.EqualTo(new[] { "queue_next" }), "next in line hears no count");
+            Assert.That(Announcement(second).Take(3), Is.EqualTo(new[] { "queue_ahead", "number_one", "queue_ahead_callers" }), "one caller ahead");
+            Assert.That(position.Position, Is.EqualTo(3));
+            Assert.That(Announcement(third).Take(3), Is.EqualTo(new[] { "queue_ahead", "number_two", "queue_ahead_callers" }), "two callers ahead");
+            Assert.That(Announcement(third).Skip(3), Is.EqualTo(QueueAnnouncement.Prompts(position).Skip(3)), "then the estimated wait");
+            Assert.That(Announcement(third).Skip(3).First(), Is.AnyOf("queue_wait_about", "queue_wait_under_minute", "queue_wait_long"));
+            Assert.That(third.Played.Count(p => p == "queue_ahead"), Is.EqualTo(1), "not repeated before 30 s");
+        });
+        first.CallerHangsUp();
+        second.CallerHangsUp();
+        third.CallerHangsUp();
+        await Task.WhenAll(running).WaitAsync(Wait);
+    }
+
+    [Test]
+    public async Task With_announcements_off_a_waiting_caller_hears_only_ringback()
+    {
+        var transfer = new AcdQueueTransfer(_acd, _desk, _answered, TimeProvider.System, NullLogger<AcdQueueTransfer>.Instance)
+        {
+            Announcements = new QueueAnnouncementOptions(TimeSpan.Zero, TimeSpan.Zero),
+        };
+        _acd.SetAgentState("1001", AgentState.Available);
+        var first = new FakeCallChannel("call-1");
+        var second = new FakeCallChannel("call-2", "13900000002");
+        var a = transfer.TransferToQueueAsync(first, Queue, Context(), CancellationToken.None);
+        await Until(() => _leg.Offers.Count == 1, "the first call offered");
+        var b = transfer.TransferToQueueAsync(second, Queue, Context(), CancellationToken.None);
+        await Until(() => second.Played.Contains("ringback"), "ringback");
+        Assert.That(second.Played, Is.All.EqualTo("ringback"));
+        first.CallerHangsUp();
+        second.CallerHangsUp();
+        await Task.WhenAll(a, b).WaitAsync(Wait);
+    }
 }

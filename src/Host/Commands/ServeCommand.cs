@@ -49,7 +49,10 @@ public static class ServeCommand
         }
     }
 
-    public static WebApplication BuildApp(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    /// <param name="configureServices">Tests only: runs after every registration, before the build (e.g. to stand in for
+    /// the speech recognizer, which has no trained model on a test machine).</param>
+    public static WebApplication BuildApp(Microsoft.Extensions.Configuration.IConfiguration configuration,
+        Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = RepositoryLayout.Root });
         // Only our configuration: the builder's own sources (appsettings.json again, unprefixed environment
@@ -76,6 +79,7 @@ public static class ServeCommand
         builder.Services.AddWebIntake(configuration);
         builder.Services.AddPrompts(configuration);
         builder.Services.AddStaffApiAuth(configuration);
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseRateLimiter();

@@ -21,61 +21,15 @@ namespace Telephony.EndToEnd.Agents;
 /// The agent hangs up, which ends the citizen's call.
 /// </summary>
 [NonParallelizable]
-public class AgentCallEndToEndTests
+public class AgentCallEndToEndTests() : AgentCallFixture("agent-e2e")
 {
-    private const double MinCorrelation = 0.9;
-    private const string Request = "wo3 jia1 lou2 xia4 de lu4 deng1 huai4 le san1 tian1, qing3 pai4 ren2 lai2 xiu1";
-    private const string CitizenTalk = "lu4 deng1 zai4 xiao3 qu1 bei3 men2, ye4 li3 hen3 hei1, lao3 ren2 chu1 men2 bu4 fang1 bian4";
-    private const string AgentTalk = "hao3 de5, wo3 yi3 jing1 ji4 lu4 le5, qing3 nin2 shao1 deng3, wo3 men5 ma3 shang4 an1 pai2";
-    private const string AgentId = "1001";
-    private const string AgentUser = "agent1";
     private const string AgentPassword = "agent1-e2e-secret";
-    private const string CitizenNumber = "13812345678";
-
-    private string _scratch = "";
-
-    [SetUp]
-    public void Scratch() => _scratch = RepositoryPaths.NewScratchDirectory("agent-e2e");
-
-    [TearDown]
-    public void Clean()
-    {
-        if (TestContext.CurrentContext.Result.FailCount == 0)
-            try { Directory.Delete(_scratch, recursive: true); } catch (IOException) { }
-    }
 
     [Test]
     public async Task Caller_goes_through_the_flow_to_a_registered_agent_both_hear_each_other_and_the_caller_hears_the_code_after_finalize()
     {
-        var model = RepositoryPaths.RequireShared("models/test/for-tests-ggml-tiny.bin");
-        var prompts = PromptLibrary.Load(Path.Combine(RepositoryPaths.Root, "prompts"), 8000);
-        if (!prompts.TryGet("greeting", out var greeting) || !prompts.TryGet("query_code_is", out _))
-            Assert.Fail("The prompts are not synthesized: run ./hotline setup (scripts/setup.d/40-prompts.sh).");
-
-        // The citizen: silence while the greeting and beep play, the request, a pause that ends the recording, then
-        // talk without long gaps for the rest of the call (what the agent must hear).
-        var request = await SpeechFiles.SpeakAsync(Request, Path.Combine(_scratch, "request.wav"), 8000);
-        var citizenTalk = await SpeechFiles.SpeakAsync(CitizenTalk, Path.Combine(_scratch, "citizen-talk.wav"), 8000);
-        var agentTalk = await SpeechFiles.SpeakAsync(AgentTalk, Path.Combine(_scratch, "agent-talk.wav"), 8000);
-        var lead = greeting.Length / 8000.0 + 0.3 + 1.0;
-        var citizenAudio = Concat(Silence(lead), request.Samples, Silence(2.5), Repeat(citizenTalk.Samples, 25, 0.2));
-        var agentAudio = Concat(Silence(0.3), Repeat(agentTalk.Samples, 25, 0.2));
-        var citizenWav = Path.Combine(_scratch, "citizen.wav");
-        var agentWav = Path.Combine(_scratch, "agent.wav");
-        WavWriter.Write(citizenWav, 8000, WavEncoding.Pcm16, citizenAudio);
-        WavWriter.Write(agentWav, 8000, WavEncoding.Pcm16, agentAudio);
-
-        await using var hotline = await InProcessHotline.StartAsync(new Dictionary<string, string?>
-        {
-            ["Accounts:0:User"] = AgentUser, ["Accounts:0:Password"] = AgentPassword,
-            ["Accounts:1:User"] = CitizenNumber, ["Accounts:1:Password"] = "citizen-secret",
-            ["Agents:WrapUpSeconds"] = "5",
-            ["Ivr:Enabled"] = "true",
-            ["Ivr:FlowsFolder"] = Path.Combine(_scratch, "flows"),
-            ["Paths:Recordings"] = Path.Combine(_scratch, "recordings"),
-            ["Speech:Model"] = model,
-            ["Database:ConnectionString"] = $"Data Source={Path.Combine(_scratch, "tickets.db")}",
-        });
+        var (prompts, citizenAudio, citizenWav, agentAudio, agentWav) = await VoicesAsync(talkRepeats: 25);
+        await using var hotline = await InProcessHotline.StartAsync(HotlineSettings(AgentPassword));
         var services = hotline.App.Services;
         var acd = services.GetRequiredService<AcdEngine>();
         var desk = services.GetRequiredService<CallDesk>();
@@ -166,10 +120,10 @@ public class AgentCallEndToEndTests
         {
             ["Accounts:0:User"] = AgentUser, ["Accounts:0:Password"] = AgentPassword,
             ["Ivr:Enabled"] = "true",
-            ["Ivr:FlowsFolder"] = Path.Combine(_scratch, "flows"),
-            ["Paths:Recordings"] = Path.Combine(_scratch, "recordings"),
+            ["Ivr:FlowsFolder"] = Path.Combine(Scratch, "flows"),
+            ["Paths:Recordings"] = Path.Combine(Scratch, "recordings"),
             ["Speech:Model"] = model,
-            ["Database:ConnectionString"] = $"Data Source={Path.Combine(_scratch, "tickets.db")}",
+            ["Database:ConnectionString"] = $"Data Source={Path.Combine(Scratch, "tickets.db")}",
         });
         var acd = hotline.App.Services.GetRequiredService<AcdEngine>();
         var desk = hotline.App.Services.GetRequiredService<CallDesk>();
@@ -206,38 +160,11 @@ public class AgentCallEndToEndTests
         });
     }
 
-    private static short[] Silence(double seconds) => new short[(int)(seconds * 8000)];
-
-    private static short[] Concat(params short[][] parts) => parts.SelectMany(p => p).ToArray();
-
-    private static short[] Repeat(short[] pcm, int times, double gapSeconds) =>
-        Enumerable.Range(0, times).SelectMany(_ => pcm.Concat(Silence(gapSeconds))).ToArray();
-
     private static async Task<JsonElement> OnlyTicketAsync(HttpClient http, Func<string> log)
     {
         var page = await http.GetFromJsonAsync<JsonElement>($"/api/tickets?phone={CitizenNumber}");
         var items = page.GetProperty("items");
         Assert.That(items.GetArrayLength(), Is.EqualTo(1), $"one work order for the caller. Log:\n{log()}");
         return items[0];
-    }
-
-    private static async Task<short[]> RecordingAsync(Baresip phone, string whose, Func<string> log)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline && phone.Recordings.Count == 0) await Task.Delay(100);
-        if (phone.Recordings.Count == 0) Assert.Fail($"{whose} baresip recorded nothing. Log:\n{log()}");
-        await Task.Delay(500);
-        var wav = WavReader.Read(phone.Recordings[0]);
-        return wav.SampleRate == 16000 ? AudioMatch.To8k(wav.Samples) : wav.Samples;
-    }
-
-    private static async Task PollAsync(Func<bool> condition, string what, Func<string> log)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}. Log:\n{log()}");
-            await Task.Delay(100);
-        }
     }
 }

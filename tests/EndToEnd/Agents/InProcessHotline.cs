@@ -34,7 +34,9 @@ public sealed class InProcessHotline : IAsyncDisposable
         _log = log;
     }
 
-    public static async Task<InProcessHotline> StartAsync(IDictionary<string, string?> overrides)
+    /// <param name="configureServices">Passed to <see cref="ServeCommand.BuildApp"/>: runs after serve's registrations.</param>
+    public static async Task<InProcessHotline> StartAsync(IDictionary<string, string?> overrides,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null)
     {
         var sipPort = FreePorts.Next();
         var httpPort = FreePorts.Next();
@@ -55,7 +57,7 @@ public sealed class InProcessHotline : IAsyncDisposable
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .Enrich.With<Telephony.Host.Logging.PhoneMaskingEnricher>()
             .WriteTo.Sink(new Collect(log)).CreateLogger();
-        var app = ServeCommand.BuildApp(configuration);
+        var app = ServeCommand.BuildApp(configuration, configureServices);
         await app.StartAsync();
         return new InProcessHotline(app, sipPort, httpPort, log);
     }

@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Telephony.Host.Agents;
+using Telephony.Host.Tests.Desk;
 using Telephony.Intake;
+using Telephony.Testing;
 using Telephony.Tickets.Domain;
 
 namespace Telephony.EndToEnd.Desk;
@@ -15,45 +17,35 @@ namespace Telephony.EndToEnd.Desk;
 [TestFixture]
 public class DeskPageEndToEndTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private const string Caller = "13812345678";
     private const string Transcript = "你好，我们小区门口的路灯坏了一个多星期了，晚上特别黑，老人出门很不安全，希望有关部门尽快来修一下。";
     private const int WrapUpSeconds = 6;
-    private DeskPageHost host = null!;
-    private IPlaywright playwright = null!;
-    private IBrowser browser = null!;
+    private DeskHost host = null!;
+    private HeadlessChromium chromium = null!;
     private readonly ConcurrentQueue<DeskFinalized> finalized = new();
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        if (!File.Exists(ChromiumPath)) Assert.Fail("Chromium is not installed: run ./hotline setup (or apt-get install chromium).");
-        host = await DeskPageHost.StartAsync(WrapUpSeconds, answerAfter: TimeSpan.FromMilliseconds(800));
+        host = await DeskHost.StartAsync(WrapUpSeconds);
+        // The agent's phone picks up 0.8 s after it rings, as a softphone's 200 OK would.
+        host.Leg.AutoAnswerAfter = TimeSpan.FromMilliseconds(800);
         host.Desk.Finalized += finalized.Enqueue;
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            // Without these Chromium keeps trying Google's hosts, which this closed network refuses.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-        });
+        chromium = await HeadlessChromium.StartAsync();
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        if (browser is not null) await browser.DisposeAsync();
-        playwright?.Dispose();
+        if (chromium is not null) await chromium.DisposeAsync();
         if (host is not null) await host.DisposeAsync();
     }
 
     private async Task<IPage> LoginAsync(string password)
     {
-        var page = await (await browser.NewContextAsync()).NewPageAsync();
+        var page = await chromium.NewPageAsync();
         await page.GotoAsync($"{host.BaseUrl}/desk");
-        await page.FillAsync("#agent-id", DeskPageHost.AgentId);
+        await page.FillAsync("#agent-id", DeskHost.AgentId);
         await page.FillAsync("#password", password);
         await page.ClickAsync("#login-btn");
         return page;
@@ -72,9 +64,9 @@ public class DeskPageEndToEndTests
     [Test]
     public async Task Agent_logs_in_goes_available_gets_the_screen_pop_edits_and_finalizes_the_order()
     {
-        var page = await LoginAsync(DeskPageHost.AgentPassword);
+        var page = await LoginAsync(DeskHost.AgentPassword);
         await page.WaitForSelectorAsync("#desk:not([hidden])", new() { Timeout = 10000 });
-        Assert.That(await page.TextContentAsync("#agent-name"), Is.EqualTo(DeskPageHost.AgentName));
+        Assert.That(await page.TextContentAsync("#agent-name"), Is.EqualTo(DeskHost.AgentName));
         await page.ClickAsync("#btn-available");
         await page.WaitForSelectorAsync("#state[data-state='Available']", new() { Timeout = 10000 });
         Assert.That(await page.TextContentAsync("#state"), Is.EqualTo("空闲（等待来电）"));
@@ -115,8 +107,8 @@ public class DeskPageEndToEndTests
         Assert.That((order.Title, order.Type, order.Urgency, order.Department, order.Category?.Level1),
             Is.EqualTo(("幸福路小区门口路灯损坏一周", TicketType.Complaint, Urgency.Urgent, "区城管局", "城乡建设")));
         var history = await host.Store.HistoryAsync(order.Id);
-        Assert.That(history.Any(h => h.Kind == HistoryKind.Transition && h.To == TicketStatus.Accepted && h.Actor == DeskPageHost.AgentId), Is.True);
-        Assert.That(finalized.Single(), Is.EqualTo(new DeskFinalized(call.CallId, DeskPageHost.AgentId, call.DraftCode!, "Accepted")));
+        Assert.That(history.Any(h => h.Kind == HistoryKind.Transition && h.To == TicketStatus.Accepted && h.Actor == DeskHost.AgentId), Is.True);
+        Assert.That(finalized.Single(), Is.EqualTo(new DeskFinalized(call.CallId, DeskHost.AgentId, call.DraftCode!, "Accepted")));
 
         // The caller hangs up: wrap-up counts down, then the agent is available again.
         Assert.That(host.Acd.CallEnded(call.CallId).Ok, Is.True);

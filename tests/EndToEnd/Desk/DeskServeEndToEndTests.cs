@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Playwright;
 using Telephony.EndToEnd.Engine;
 using Telephony.Testing;
 
@@ -15,7 +14,6 @@ namespace Telephony.EndToEnd.Desk;
 [TestFixture]
 public class DeskServeEndToEndTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private const string Password = "desk-serve-pass";
     private string directory = null!;
     private EngineProcess engine = null!;
@@ -53,15 +51,8 @@ public class DeskServeEndToEndTests
     [Test]
     public async Task The_page_served_by_serve_logs_in_and_goes_available_in_the_acd()
     {
-        if (!File.Exists(ChromiumPath)) Assert.Fail("Chromium is not installed: run ./hotline setup (or apt-get install chromium).");
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath, Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-        });
-        var page = await browser.NewPageAsync();
+        await using var chromium = await HeadlessChromium.StartAsync();
+        var page = await chromium.NewPageAsync();
         await page.GotoAsync($"http://127.0.0.1:{engine.HttpPort}/desk");
         await page.FillAsync("#agent-id", "1001");
         await page.FillAsync("#password", Password);

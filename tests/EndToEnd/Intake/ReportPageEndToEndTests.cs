@@ -14,12 +14,10 @@ namespace Telephony.EndToEnd.Intake;
 [TestFixture]
 public class ReportPageEndToEndTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private string _directory = "";
     private EngineProcess _engine = null!;
     private TicketStore _store = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private HeadlessChromium _chromium = null!;
 
     private readonly System.Collections.Concurrent.ConcurrentBag<string> _foreign = [];
 
@@ -28,7 +26,6 @@ public class ReportPageEndToEndTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        if (!File.Exists(ChromiumPath)) Assert.Fail("Chromium is not installed: run ./hotline setup (or apt-get install chromium).");
         var model = Path.Combine(RepositoryPaths.Root, "models", "intake-classifier.zip");
         if (!File.Exists(model)) Assert.Fail($"No trained intake model at {model}: run ./hotline setup (scripts/setup.d/50-intake-model.sh).");
         _directory = RepositoryPaths.NewScratchDirectory("report");
@@ -42,22 +39,13 @@ public class ReportPageEndToEndTests
             ["TELEPHONY_Intake__Web__PermitsPerMinute"] = "100",
         });
         _store = new TicketStore(new SqliteDialect(), $"Data Source={database};Pooling=false");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            // Without these Chromium keeps trying Google's hosts, which this closed network refuses.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-        });
+        _chromium = await HeadlessChromium.StartAsync();
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        if (_browser is not null) await _browser.DisposeAsync();
-        _playwright?.Dispose();
+        if (_chromium is not null) await _chromium.DisposeAsync();
         if (_engine is not null) await _engine.DisposeAsync();
         SqliteConnection.ClearAllPools();
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
@@ -70,7 +58,7 @@ public class ReportPageEndToEndTests
 
     private async Task<IPage> FillAsync(string description, string phone = "13812345678", string? location = null)
     {
-        var page = await _browser.NewPageAsync();
+        var page = await _chromium.Browser.NewPageAsync();
         // Offline: the page may ask nothing of any host but ours.
         page.Request += (_, request) => { if (!request.Url.StartsWith(BaseUrl, StringComparison.Ordinal)) _foreign.Add(request.Url); };
         await page.GotoAsync($"{BaseUrl}/report");

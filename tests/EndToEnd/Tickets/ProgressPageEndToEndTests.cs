@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Telephony.Testing;
 
 namespace Telephony.EndToEnd.Tickets;
 
@@ -6,38 +7,26 @@ namespace Telephony.EndToEnd.Tickets;
 [TestFixture]
 public class ProgressPageEndToEndTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private TicketsHost _host = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private HeadlessChromium _chromium = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        if (!File.Exists(ChromiumPath)) Assert.Fail("Chromium is not installed: run ./hotline setup (or apt-get install chromium).");
         _host = await TicketsHost.StartAsync();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            // Without these Chromium keeps trying Google's hosts, which this closed network refuses.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-        });
+        _chromium = await HeadlessChromium.StartAsync();
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        if (_browser is not null) await _browser.DisposeAsync();
-        _playwright?.Dispose();
+        if (_chromium is not null) await _chromium.DisposeAsync();
         if (_host is not null) await _host.DisposeAsync();
     }
 
     private async Task<IPage> QueryAsync(string code, string phone4)
     {
-        var page = await _browser.NewPageAsync();
+        var page = await _chromium.Browser.NewPageAsync();
         await page.GotoAsync($"{_host.BaseUrl}/progress");
         await page.FillAsync("#code", code);
         await page.FillAsync("#phone4", phone4);

@@ -26,11 +26,13 @@ namespace Telephony.Host.Tests.Desk;
 /// minus the SIP engine and IVR, with a <see cref="ScriptedAgentLeg"/> registered before AddAgents (whose TryAdd then
 /// keeps it) instead of the SIP agent leg. Work orders on a fresh SQLite file, migrated at start.
 /// The call side is played the way the queue transfer does it: the IVR's draft adapter makes the draft, the call
-/// is registered at the CallDesk, then enqueued.
+/// is registered at the CallDesk, then enqueued. EndToEnd compiles this file and <see cref="ScriptedAgentLeg"/> too
+/// (linked in EndToEnd.csproj) for the desktop page in Chromium: one host for the API tests and the page tests.
 /// </summary>
 public sealed class DeskHost : IAsyncDisposable
 {
     public const string AgentId = "1001";
+    public const string AgentName = "张坐席";
     public const string AgentPassword = "desk-pass-1001";
     public const string OtherAgentId = "1002";
     public const string OtherPassword = "desk-pass-1002";
@@ -61,7 +63,7 @@ public sealed class DeskHost : IAsyncDisposable
             ["Database:Provider"] = "sqlite",
             ["Database:ConnectionString"] = $"Data Source={Path.Combine(directory, "tickets.db")}",
             ["Agents:WrapUpSeconds"] = wrapUpSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Agents:Seats:0:Id"] = AgentId, ["Agents:Seats:0:Name"] = "张坐席", ["Agents:Seats:0:SipUser"] = "agent1",
+            ["Agents:Seats:0:Id"] = AgentId, ["Agents:Seats:0:Name"] = AgentName, ["Agents:Seats:0:SipUser"] = "agent1",
             ["Agents:Seats:0:DeskPassword"] = AgentPassword,
             ["Accounts:0:User"] = "agent1", ["Accounts:0:Password"] = "sip-secret-1",
             ["Desk:LoginPermitsPerMinute"] = loginPermitsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Telephony.Media.Audio;
 using Telephony.Media.Channel;
 using Telephony.Media.Prompts;
 using Telephony.Media.Recording;
@@ -16,12 +16,12 @@ public sealed partial class RtpCallChannel
     private RecordJob? _record;
     private int _recordings;
 
-    private sealed class RecordJob(CallRecorder? recorder, EnergyEndpointer endpointer, string keys)
+    private sealed class RecordJob(CallRecorder? recorder, EnergyEndpointer endpointer, string keys, int sampleRate)
     {
         public CallRecorder? Recorder = recorder;
         public readonly EnergyEndpointer Endpointer = endpointer;
         public readonly string Keys = keys;
-        public readonly ArrayBufferWriter<short> Samples = new();
+        public readonly PcmCapture Samples = new(sampleRate);
         public Telephony.Host.Speech.IRecordingListener? Listener;
         public readonly TaskCompletionSource<(RecordOutcome, char?)> Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public string? Error;
@@ -47,7 +47,7 @@ public sealed partial class RtpCallChannel
         }
         var job = new RecordJob(recorder,
             new EnergyEndpointer(_options.SpeechThresholdDbfs, options.EndSilence, options.NoSpeechTimeout, options.MaxLength),
-            options.TerminatingKeys) { Error = error };
+            options.TerminatingKeys, SampleRate) { Error = error };
         // Only a recording on disk is speculated on: its path is how the transcribe step finds the run.
         if (recorder is not null) job.Listener = _options.RecordingListener?.Invoke(path, SampleRate, _ended.Token);
         lock (_gate)
@@ -65,14 +65,15 @@ public sealed partial class RtpCallChannel
             try { end = await job.Done.Task.ConfigureAwait(false); }
             catch (TaskCanceledException) { end = default; }
         }
+        short[] samples;
         lock (_gate)
         {
             // The clock thread writes only while the job is armed; it is not any more.
             job.Recorder?.Close();
+            samples = job.Samples.Take();
         }
         job.Listener?.Ended();
         cancellation.ThrowIfCancellationRequested();
-        var samples = job.Samples.WrittenMemory;
         var duration = TimeSpan.FromSeconds((double)samples.Length / SampleRate);
         _log.LogInformation("Call {CallId}: recording ended ({How}) after {Seconds:F1} s", CallId, end.Outcome, duration.TotalSeconds);
         return new RecordResult(end.Outcome, job.Recorder is null ? null : path, samples, SampleRate, duration,
@@ -85,7 +86,7 @@ public sealed partial class RtpCallChannel
         lock (_gate)
         {
             if (_record is not { } job || _play is not null) return;
-            job.Samples.Write(pcm);
+            job.Samples.Append(pcm);
             if (job.Recorder is { } recorder)
             {
                 try { recorder.Write(pcm); }

@@ -46,6 +46,18 @@ public static class MediaConfiguration
         };
     }
 
+    /// <summary>Media:Workers (threads of the media clock: one per core by default) and Media:RealtimeScheduling (true).</summary>
+    public static (int Workers, bool Realtime) Clock(IConfiguration configuration)
+    {
+        var media = configuration.GetSection("Media");
+        var workers = Int(media, "Workers", Math.Clamp(Environment.ProcessorCount, 1, 8), 1, 64);
+        var text = media["RealtimeScheduling"];
+        var realtime = true;
+        if (!string.IsNullOrWhiteSpace(text) && !bool.TryParse(text, out realtime))
+            throw new InvalidOperationException($"Media:RealtimeScheduling must be true or false, not '{text}'");
+        return (workers, realtime);
+    }
+
     private static int Int(IConfigurationSection section, string key, int fallback, int min, int max)
     {
         var text = section[key];

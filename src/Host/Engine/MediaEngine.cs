@@ -20,6 +20,7 @@ public sealed class MediaEngine : IDisposable
     private readonly string _cname;
     private readonly Func<int, PromptLibrary> _loadPrompts;
     private readonly Lock _reload = new();
+    private readonly ILogger _clockLog;
     private Lazy<PromptLibrary> _prompts8k;
     private Lazy<PromptLibrary> _prompts16k;
 
@@ -35,7 +36,9 @@ public sealed class MediaEngine : IDisposable
         var (min, max) = MediaConfiguration.RtpPorts(configuration);
         Ports = new RtpPortAllocator(IPAddress.Any, min, max, logs.CreateLogger<RtpPortAllocator>());
         PortProvider = new MediaPorts(Ports);
-        Clock = new MediaClock(time: Time, logger: logs.CreateLogger<MediaClock>());
+        var (workers, realtime) = MediaConfiguration.Clock(configuration);
+        Clock = new MediaClock(time: Time, logger: logs.CreateLogger<MediaClock>(), workers: workers, realtime: realtime);
+        _clockLog = logs.CreateLogger<MediaEngine>();
         _cname = $"telephony@{Dns.GetHostName()}";
         var folder = MediaConfiguration.PromptsFolder(configuration);
         var custom = MediaConfiguration.CustomPromptsFolder(configuration);
@@ -65,6 +68,9 @@ public sealed class MediaEngine : IDisposable
     public void Start()
     {
         Clock.Start();
+        // The workers set their scheduling as they start; give them a moment before saying what they got.
+        _ = Task.Delay(200).ContinueWith(_ => _clockLog.LogInformation("Media clock: {Workers} workers, scheduling {Scheduling}", Clock.Workers, Clock.Scheduling),
+            TaskScheduler.Default);
         _ = _prompts8k.Value;
         _ = _prompts16k.Value;
     }

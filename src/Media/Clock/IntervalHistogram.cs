@@ -2,7 +2,7 @@ namespace Telephony.Media.Clock;
 
 /// <summary>
 /// Counts durations in 10 µs buckets up to 100 ms (one overflow bucket beyond) for p50/p99 without keeping
-/// samples: one writer (the clock thread), readers take approximate snapshots.
+/// samples: written by every media worker at once (interlocked counts), readers take approximate snapshots.
 /// </summary>
 public sealed class IntervalHistogram
 {
@@ -19,9 +19,11 @@ public sealed class IntervalHistogram
     {
         if (micros < 0) micros = 0;
         var bucket = (int)Math.Min(micros / BucketMicros, Buckets);
-        _counts[bucket]++;
-        Volatile.Write(ref _total, _total + 1);
-        if (micros > _maxMicros) Volatile.Write(ref _maxMicros, (long)micros);
+        Interlocked.Increment(ref _counts[bucket]);
+        Interlocked.Increment(ref _total);
+        var value = (long)micros;
+        for (var max = Volatile.Read(ref _maxMicros); value > max; max = Volatile.Read(ref _maxMicros))
+            if (Interlocked.CompareExchange(ref _maxMicros, value, max) == max) break;
     }
 
     /// <summary>The upper edge of the bucket holding the <paramref name="quantile"/> (0..1).</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Telephony.Media.Clock;
 using Telephony.Media.Dtmf;
 
 namespace Telephony.Media.Rtp;
@@ -8,14 +9,11 @@ namespace Telephony.Media.Rtp;
 // The receive path of a session: symmetric RTP latching and the hand-off to statistics, jitter buffer and
 // the telephone-event receiver.
 //
-// Why socket async receives and not a thread per call or a polling loop: each socket keeps one
-// ReceiveFromAsync pending; .NET on Linux registers all sockets with one epoll instance served by the
-// runtime's socket-engine thread(s), and a datagram's completion runs the rest of the loop on a pool thread.
-// So 1,000 calls cost 2,000 registered sockets and no thread each, and the work per packet (parse, a few
-// comparisons, a copy into the jitter buffer under an uncontended lock) runs on however many pool threads
-// the two cores need. The SocketAddress overload allocates nothing per datagram (no EndPoint objects),
-// which keeps 50,000 packets/s from feeding the GC. A set of threads polling 2,000 sockets with
-// Socket.Select would rebuild its lists on every call (O(n) per wait) and add a poll interval of latency.
+// Where datagrams come from: on Linux the media clock's worker reads both sockets every tick (DatagramPoller:
+// epoll, then one recvmsg per waiting datagram, stamped with the kernel's receive time), on the thread that then
+// plays the frame out, so a packet costs one system call and no thread hand-off. Elsewhere, or when epoll is
+// refused, each socket keeps one ReceiveFromAsync pending (the runtime's socket engine, then a pool thread): the
+// SocketAddress overload allocates nothing per datagram. Both paths end in OnRtp/OnRtcp.
 public sealed partial class RtpSession
 {
     private volatile SocketAddress? _rtpDestination;
@@ -60,10 +58,25 @@ public sealed partial class RtpSession
         _rtcpDestination = new IPEndPoint(remote.Address, remote.Port + 1).Serialize();
     }
 
-    private void StartReceiving()
+    private const int RtpChannel = 0;
+    private const int RtcpChannel = 1;
+
+    /// <summary>A datagram read by the clock's worker (<see cref="MediaClockRegistration.Listen"/>).</summary>
+    public void OnDatagram(int channel, ReadOnlySpan<byte> datagram, SocketAddress from, long arrival)
     {
-        _ = ReceiveLoopAsync(_sockets.Rtp, rtcp: false);
-        _ = ReceiveLoopAsync(_sockets.Rtcp, rtcp: true);
+        if (_closed) return;
+        try
+        {
+            // The kernel's stamp is on the Stopwatch timeline: good for the system clock; a test's clock has its own.
+            var at = ReferenceEquals(_time, TimeProvider.System) ? arrival : _time.GetTimestamp();
+            if (channel == RtcpChannel) OnRtcp(datagram, from);
+            else OnRtp(datagram, from, at);
+        }
+        catch (Exception e)
+        {
+            // A parser bug must not end the call's media: log and keep receiving.
+            _logger.LogError(e, "RTP datagram on port {Port} failed", _sockets.Port);
+        }
     }
 
     private async Task ReceiveLoopAsync(Socket socket, bool rtcp)
@@ -90,7 +103,7 @@ public sealed partial class RtpSession
             try
             {
                 if (rtcp) OnRtcp(buffer.AsSpan(0, n), from);
-                else OnRtp(buffer.AsSpan(0, n), from);
+                else OnRtp(buffer.AsSpan(0, n), from, _time.GetTimestamp());
             }
             catch (Exception e)
             {
@@ -100,19 +113,19 @@ public sealed partial class RtpSession
         }
     }
 
-    private void OnRtp(ReadOnlySpan<byte> datagram, SocketAddress from)
+    private void OnRtp(ReadOnlySpan<byte> datagram, SocketAddress from, long at)
     {
         if (!RtpHeader.TryParse(datagram, out var header, out _)) { Interlocked.Increment(ref _malformed); return; }
         var isAudio = header.PayloadType == _options.AudioPayloadType;
         var isEvent = header.PayloadType == _options.TelephoneEventPayloadType;
         if (!isAudio && !isEvent) { Interlocked.Increment(ref _unknownPayload); return; }
 
-        var arrival = ArrivalUnits();
+        var arrival = ArrivalUnits(at);
         lock (_lock)
         {
             if (!Latch(from, ref _latchedRtp, rtcp: false)) { Interlocked.Increment(ref _ignored); return; }
             Interlocked.Increment(ref _received);
-            Interlocked.Exchange(ref _lastPacketAt, _time.GetTimestamp());
+            Interlocked.Exchange(ref _lastPacketAt, at);
             _stats.OnPacket(header.Ssrc, header.SequenceNumber, header.Timestamp, arrival);
             var payload = header.PayloadOf(datagram);
             if (isAudio) _jitter.Push(header, payload, arrival);
@@ -150,6 +163,6 @@ public sealed partial class RtpSession
         return true;
     }
 
-    private uint ArrivalUnits() =>
-        unchecked((uint)((_time.GetTimestamp() - _epoch) * _options.Decoder.RtpClockRate / _time.TimestampFrequency));
+    private uint ArrivalUnits(long at) =>
+        unchecked((uint)((Math.Max(at, _epoch) - _epoch) * _options.Decoder.RtpClockRate / _time.TimestampFrequency));
 }

@@ -11,10 +11,11 @@ namespace Telephony.Media.Rtp;
 /// <summary>
 /// The RTP session of one call (RFC 3550): one socket pair, symmetric RTP with latching, the payload types
 /// of the negotiated SDP, a jitter buffer on the receive path, RFC 4733 events both ways, RTCP reports and
-/// BYE. Sending and playout run on the engine's <see cref="MediaClock"/> (<see cref="OnTick"/>); receiving
-/// runs on socket completions (<c>RtpSession.Receive.cs</c>); RTCP is in <c>RtpSession.Rtcp.cs</c>.
+/// BYE. Sending, receiving and playout run on the engine's <see cref="MediaClock"/> (<see cref="OnSend"/>, the
+/// worker's socket pass, <see cref="OnTick"/>), or receiving on socket completions where the clock cannot poll
+/// sockets (<c>RtpSession.Receive.cs</c>); RTCP is in <c>RtpSession.Rtcp.cs</c>.
 /// </summary>
-public sealed partial class RtpSession : IMediaClockStream, IDisposable
+public sealed partial class RtpSession : IMediaClockStream, IDatagramReceiver, IDisposable
 {
     private readonly RtpSocketPair _sockets;
     private readonly RtpSessionOptions _options;
@@ -36,7 +37,7 @@ public sealed partial class RtpSession : IMediaClockStream, IDisposable
     private readonly short[] _decodeScratch = new short[2880]; // a 1500-byte G.722 payload decodes to 3000; G.711 to 1500
     private readonly byte[] _payloadIn = new byte[1500];
     private readonly byte[] _packetOut = new byte[1500];
-    private IDisposable? _clockRegistration;
+    private MediaClockRegistration? _clockRegistration;
     private int _lostInRow;
     private volatile bool _closed;
 
@@ -78,11 +79,12 @@ public sealed partial class RtpSession : IMediaClockStream, IDisposable
     private long _packetsSent;
     private long _sendErrors;
 
-    /// <summary>Starts receiving and registers with the clock.</summary>
+    /// <summary>Registers with the clock, whose worker then reads both sockets each tick (else they receive asynchronously).</summary>
     public void Start(MediaClock clock)
     {
-        StartReceiving();
         _clockRegistration = clock.Register(this);
+        if (!_clockRegistration.Listen(_sockets.Rtp, this, RtpChannel)) _ = ReceiveLoopAsync(_sockets.Rtp, rtcp: false);
+        if (!_clockRegistration.Listen(_sockets.Rtcp, this, RtcpChannel)) _ = ReceiveLoopAsync(_sockets.Rtcp, rtcp: true);
     }
 
     /// <summary>Queues a key to send as RFC 4733 events; false without a telephone-event payload type or for a non-key.</summary>

@@ -115,7 +115,7 @@ public class MediaClockTests
     [Test]
     public void Every_stream_sends_before_any_stream_does_the_rest_of_its_tick()
     {
-        using var clock = new MediaClock();
+        using var clock = new MediaClock(workers: 1);
         var log = new List<string>();
         clock.Register(new OrderedStream(log, "a"));
         clock.Register(new OrderedStream(log, "b"));
@@ -146,5 +146,95 @@ public class MediaClockTests
         Assert.That((failing.Sends, failing.Ticks), Is.EqualTo((1, 0)));
         Assert.That(good.Calls, Is.EqualTo(2));
         Assert.That(clock.StreamCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Streams_are_spread_over_the_workers_and_every_one_ticks_every_period()
+    {
+        using var clock = new MediaClock(workers: 2);
+        var streams = Enumerable.Range(0, 10).Select(_ => new CountingStream()).ToArray();
+        var registrations = streams.Select(clock.Register).ToList();
+        Assert.That(registrations.GroupBy(r => r.WorkerIndex).Select(g => g.Count()), Is.EquivalentTo(new[] { 5, 5 }), "the least busy worker takes the next stream");
+        clock.Start();
+        Thread.Sleep(400);
+        var ticks = clock.Statistics.Ticks;
+        registrations.ForEach(r => r.Dispose());
+        Assert.That(streams.Select(s => s.Calls), Is.All.InRange((int)ticks - 3, (int)ticks + 1));
+        Assert.That(clock.StreamCount, Is.Zero);
+    }
+
+    private sealed class DatagramLog : IMediaClockStream, IDatagramReceiver
+    {
+        public readonly List<string> Log = [];
+        public readonly List<(int Channel, byte First, long Arrival, System.Net.EndPoint From)> Datagrams = [];
+        public void OnTick(in MediaTick tick) => Log.Add("tick");
+        public void OnDatagram(int channel, ReadOnlySpan<byte> datagram, System.Net.SocketAddress from, long arrival)
+        {
+            Log.Add($"datagram {channel}");
+            Datagrams.Add((channel, datagram[0], arrival, new System.Net.IPEndPoint(System.Net.IPAddress.Any, 0).Create(from)));
+        }
+    }
+
+    [Test]
+    public void A_worker_reads_the_sockets_its_streams_listen_on_before_their_second_pass_with_the_kernels_arrival_time()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Ignore("the workers poll sockets on Linux only");
+        using var clock = new MediaClock(workers: 1);
+        using var a = Bound();
+        using var b = Bound();
+        using var peer = Bound();
+        var stream = new DatagramLog();
+        using var registration = clock.Register(stream);
+        Assert.That(registration.Listen(a, stream, 0), Is.True);
+        Assert.That(registration.Listen(b, stream, 1), Is.True);
+
+        var sentAt = Stopwatch.GetTimestamp();
+        peer.SendTo(new byte[] { 7, 0, 0 }, a.LocalEndPoint!);
+        peer.SendTo(new byte[] { 8 }, a.LocalEndPoint!);
+        peer.SendTo(new byte[] { 9 }, b.LocalEndPoint!);
+        Thread.Sleep(30);
+        clock.TickOnce();
+
+        Assert.That(stream.Log, Is.EqualTo(new[] { "datagram 0", "datagram 1", "datagram 0", "tick" }), "one datagram per socket per round, all before the second pass");
+        Assert.That(stream.Datagrams.Select(d => d.First), Is.EqualTo(new byte[] { 7, 9, 8 }));
+        Assert.That(stream.Datagrams.Select(d => d.From).Distinct().Single(), Is.EqualTo(peer.LocalEndPoint));
+        var arrivalMs = Stopwatch.GetElapsedTime(sentAt, stream.Datagrams[0].Arrival).TotalMilliseconds;
+        Assert.That(arrivalMs, Is.InRange(-1.0, 10.0), "stamped when the kernel got it, not 30 ms later when the tick read it");
+    }
+
+    [Test]
+    public void A_socket_stops_being_read_when_its_stream_leaves_the_clock_and_a_closed_socket_is_harmless()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Ignore("the workers poll sockets on Linux only");
+        using var clock = new MediaClock(workers: 1);
+        var a = Bound();
+        using var peer = Bound();
+        var stream = new DatagramLog();
+        var registration = clock.Register(stream);
+        Assert.That(registration.Listen(a, stream, 0), Is.True);
+        var other = new DatagramLog();
+        using var otherRegistration = clock.Register(other);
+        var b = Bound();
+        Assert.That(otherRegistration.Listen(b, other, 0), Is.True);
+
+        peer.SendTo(new byte[] { 1 }, a.LocalEndPoint!);
+        peer.SendTo(new byte[] { 2 }, b.LocalEndPoint!);
+        Thread.Sleep(20);
+        registration.Dispose();
+        a.Dispose();
+        b.Dispose(); // closed while still registered: the kernel drops it from the set
+        clock.TickOnce();
+
+        Assert.That(stream.Datagrams, Is.Empty);
+        Assert.That(other.Datagrams, Is.Empty);
+        Assert.That(other.Log, Is.EqualTo(new[] { "tick" }));
+        Assert.That(registration.Listen(Bound(), stream, 0), Is.False, "a removed stream cannot listen again");
+    }
+
+    private static System.Net.Sockets.Socket Bound()
+    {
+        var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        s.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        return s;
     }
 }

@@ -47,6 +47,15 @@ public static class CvMode
             combos.Add(new("Sdca", [TrainerKind.Sdca], [1f]));
             combos.Add(new("NbPerceptron", [TrainerKind.NbPerceptron], [1f]));
         }
+        else if (set == "lead")
+        {
+            // n-grams of the first 20, 40 or 80 characters a second time in their own namespace; or an extra example of the body's first 60 characters
+            texts = [TrainingText.Default, TrainingText.Default with { LeadCharacters = 20 }, TrainingText.Default with { LeadCharacters = 40 },
+                TrainingText.Default with { LeadCharacters = 80 }, TrainingText.Default with { BodyCutExamples = true }];
+            combos.Add(new("DcdSvm + NbDcdSvm", [TrainerKind.DcdSvm, TrainerKind.NbDcdSvm], [1f, 1f]));
+            combos.Add(new("DcdSvm", [TrainerKind.DcdSvm], [1f]));
+            combos.Add(new("NbDcdSvm", [TrainerKind.NbDcdSvm], [1f]));
+        }
         else if (set.StartsWith("svm", StringComparison.Ordinal))
         {
             // svm or svm:C1,C2,...: our dual-coordinate SVM at each C, alone and beside the intake-3 heads
@@ -89,9 +98,9 @@ public static class CvMode
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var results = CrossValidation.Run(train, folds, texts, combos, Console.Error.WriteLine);
         Console.WriteLine($"{folds}-fold cross-validation on train.csv ({train.Count} messages), {watch.Elapsed.TotalSeconds:0} s, load average {string.Join(" ", load0)} → {string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ')[..3])}");
-        Console.WriteLine("title×  title-only examples  min n-gram messages  n  combination                        mean acc  (sd)     mean macro-F1");
+        Console.WriteLine("title×  title-only examples  min n-gram messages  n  lead  body-cut  combination                        mean acc  (sd)     mean macro-F1");
         foreach (var r in results)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Text.TitleRepeats,6}  {r.Text.TitleOnlyExamples,-19}  {r.Text.MinimumNgramMessages,19}  {r.Text.MaxNgramLength}  {r.Combination,-33}  {r.MeanAccuracy,8:0.0000}  ({r.StdAccuracy:0.0000})  {r.MeanMacroF1,8:0.0000}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Text.TitleRepeats,6}  {r.Text.TitleOnlyExamples,-19}  {r.Text.MinimumNgramMessages,19}  {r.Text.MaxNgramLength}  {r.Text.LeadCharacters,4}  {r.Text.BodyCutExamples,-8}  {r.Combination,-33}  {r.MeanAccuracy,8:0.0000}  ({r.StdAccuracy:0.0000})  {r.MeanMacroF1,8:0.0000}"));
         return 0;
     }
 }

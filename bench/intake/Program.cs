@@ -11,6 +11,13 @@ using Telephony.Intake.Similar;
 // bench/intake: per-prediction latency and throughput of the trained classifier and of the whole intake
 // proposal, with a keyword-lookup baseline in the same run. Arguments: ROOT SHARED [PREDICTIONS].
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+if (args.Length > 3 && args[0] == "cv" && args[3].StartsWith("dev-lead", StringComparison.Ordinal)) return DevCheckMode.Run(args[1], args[3].Length > 9 ? int.Parse(args[3][9..]) : 20);
+if (args.Length > 3 && args[0] == "cv" && args[3] == "temperature") return TemperatureMode.Run(args[1], int.Parse(args[2]));
+if (args.Length > 3 && args[0] == "cv" && args[3] == "pairs") return PairsMode.Run(args[1], int.Parse(args[2]));
+if (args.Length > 3 && args[0] == "cv" && args[3] == "clean") return CleanMode.Run(args[1], int.Parse(args[2]));
+if (args.Length > 3 && args[0] == "cv" && args[3] == "weak") return WeakMode.Run(args[1], int.Parse(args[2]));
+if (args.Length > 3 && args[0] == "cv" && args[3] == "mix") return MixMode.Run(args[1], int.Parse(args[2]));
+if (args.Length > 3 && args[0] == "cv" && args[3] == "errors") return ErrorsMode.Run(args[1], int.Parse(args[2]), 30);
 if (args.Length > 0 && args[0] == "cv") return CvMode.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 5, args.Length > 3 ? args[3] : "text");
 var root = args[0];
 var shared = args[1];

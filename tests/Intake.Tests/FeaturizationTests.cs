@@ -96,4 +96,33 @@ public class FeaturizationTests
         }
         finally { File.Delete(path); }
     }
+
+    [Test]
+    public void Lead_ngrams_repeat_the_opening_characters_in_their_own_namespace()
+    {
+        var texts = new[] { "燃气漏气，物业不管", "物业不管燃气漏气", "燃气漏气了", "物业不管了" };
+        var plain = NgramFeatureSpace.Fit(texts, minimumMessages: 1);
+        var lead = NgramFeatureSpace.Fit(texts, minimumMessages: 1, leadCharacters: 5);
+        var s = new FeatureScratch();
+        lead.Featurize("燃气漏气，物业不管", s);
+        var keys = s.Ids[..s.Count].Select(id => lead.Keys[id]).ToList();
+        var inLead = keys.Where(k => k >> 48 > NgramFeatureSpace.LeadNamespace).Select(k => CharNgrams.Text((k & 0xFFFFFFFFFFFFUL) | ((k >> 48) - NgramFeatureSpace.LeadNamespace) << 48));
+        // The first five characters are 燃气漏气 and the comma: their n-grams, and none of 物业不管.
+        var expected = new ulong[16];
+        var n = CharNgrams.Extract("燃气漏气，", ref expected);
+        var opening = expected[..n].Select(CharNgrams.Text).Distinct().ToList(); // 气 twice
+        Assert.That(inLead, Is.EquivalentTo(opening));
+        Assert.That(lead.Count, Is.GreaterThan(plain.Count));
+        plain.Featurize("燃气漏气，物业不管", s);
+        Assert.That(keys.Count(k => k >> 48 <= CharNgrams.LongestSupported), Is.EqualTo(s.Count), "the plain namespace as without lead n-grams");
+    }
+
+    [Test]
+    public void A_model_with_lead_ngrams_refuses_to_be_saved()
+    {
+        var space = NgramFeatureSpace.Fit(["燃气漏气", "物业不管"], minimumMessages: 1, leadCharacters: 2);
+        var model = new LinearCategoryModel(["a"], space, [new LinearHead("t", new float[space.Count], [0f], 1f)]);
+        Assert.That(() => model.Save(Path.Combine(Path.GetTempPath(), $"intake-lead-{Guid.NewGuid():N}.zip")),
+            Throws.TypeOf<NotSupportedException>().With.Message.Contains("lead"));
+    }
 }

@@ -15,7 +15,9 @@ public readonly record struct TrainingProgress(int Done, int Total, string Stage
 /// <param name="MinimumNgramMessages">N-grams seen in fewer training messages are dropped: mostly names and typos.</param>
 /// <param name="MaxNgramLength">The longest character n-gram (3, or 4 hashed).</param>
 /// <param name="Words">Add word features from a <see cref="WordSegmenter"/> learned from the training texts (cross-validation only).</param>
-public sealed record TrainingText(int TitleRepeats, bool TitleOnlyExamples, int MinimumNgramMessages = ClassifierTrainer.MinimumNgramMessages, int MaxNgramLength = CharNgrams.DefaultMaxLength, bool Words = false)
+/// <param name="LeadCharacters">Count the n-grams of each text's first this many characters again in their own namespace (<see cref="NgramFeatureSpace.LeadCharacters"/>; cross-validation only).</param>
+/// <param name="BodyCutExamples">Add an example of each long body's first 60 characters, no title (a transcript-like text; CV: worse, docs/intake.md).</param>
+public sealed record TrainingText(int TitleRepeats, bool TitleOnlyExamples, int MinimumNgramMessages = ClassifierTrainer.MinimumNgramMessages, int MaxNgramLength = CharNgrams.DefaultMaxLength, bool Words = false, int LeadCharacters = 0, bool BodyCutExamples = false)
 {
     /// <summary>What training uses: the title once, plus a title-only example per titled message (5-fold CV on
     /// train.csv: ensemble accuracy 0.9205 against 0.9177 without; repeating the title did not help).</summary>
@@ -114,12 +116,13 @@ public sealed class ClassifierTrainer(IProgress<TrainingProgress>? progress = nu
         {
             rows.Add((TextPreparation.Compose(m.Title, m.Text, o.TitleRepeats), m.Category));
             if (o.TitleOnlyExamples && m.Title.Trim().Length > 0) rows.Add((TextPreparation.Compose(m.Title, null), m.Category));
+            if (o.BodyCutExamples && m.Text.Trim().Length > 2 * Evaluation.CutLength) rows.Add((TextPreparation.Compose(null, m.Text.Trim()[..Evaluation.CutLength]), m.Category));
         }
         messages = rows.Select(r => new LabeledMessage("", "", r.Text, r.Category)).ToList();
         var texts = rows.Select(r => r.Text).ToList();
         var categories = messages.Select(m => m.Category).Distinct().Order(StringComparer.Ordinal).ToArray();
         var index = categories.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
-        var space = NgramFeatureSpace.Fit(texts, o.MinimumNgramMessages, o.MaxNgramLength, o.Words ? WordSegmenter.Learn(texts) : null);
+        var space = NgramFeatureSpace.Fit(texts, o.MinimumNgramMessages, o.MaxNgramLength, o.Words ? WordSegmenter.Learn(texts) : null, o.LeadCharacters);
         var scratch = new FeatureScratch();
         var examples = new List<SparseExample>(texts.Count);
         for (var i = 0; i < texts.Count; i++)

@@ -92,6 +92,7 @@ public sealed class LinearCategoryModel
     public void Save(string path)
     {
         if (Features.Words is not null) throw new NotSupportedException("word features are a cross-validation experiment: the model file does not hold a segmenter");
+        if (Features.LeadCharacters > 0) throw new NotSupportedException("lead n-grams are a cross-validation experiment: the model file does not hold their length");
         using var file = File.Create(path);
         using var zip = new ZipArchive(file, ZipArchiveMode.Create);
         using var w = new BinaryWriter(zip.CreateEntry("linear-model.bin", CompressionLevel.Fastest).Open(), Encoding.UTF8);

@@ -36,6 +36,10 @@ public sealed class NgramFeatureSpace
     public int MaxLength { get; }
     /// <summary>Word features beside the n-grams (an experiment, cross-validation only: not in the model file yet), or null.</summary>
     public WordSegmenter? Words { get; init; }
+    /// <summary>When above 0, the n-grams of the text's first this many characters count a second time, in their own key
+    /// namespace (length + <see cref="LeadNamespace"/>): the opening (the subject line, or a transcript's first words) may say
+    /// more than the rest. An experiment, cross-validation only (docs/intake.md: within noise): not in the model file.</summary>
+    public int LeadCharacters { get; init; }
     public ReadOnlySpan<ulong> Keys => _keys;
     public ReadOnlySpan<float> Idf => _idf;
 
@@ -76,7 +80,7 @@ public sealed class NgramFeatureSpace
     }
 
     /// <summary>Builds the vocabulary from prepared training texts: n-grams in at least <paramref name="minimumMessages"/> messages, smoothed idf ln((1 + N) / (1 + df)) + 1.</summary>
-    public static NgramFeatureSpace Fit(IReadOnlyList<string> prepared, int minimumMessages, int maxLength = CharNgrams.DefaultMaxLength, WordSegmenter? words = null)
+    public static NgramFeatureSpace Fit(IReadOnlyList<string> prepared, int minimumMessages, int maxLength = CharNgrams.DefaultMaxLength, WordSegmenter? words = null, int leadCharacters = 0)
     {
         var df = new Dictionary<ulong, int>();
         var seen = new HashSet<ulong>();
@@ -86,6 +90,7 @@ public sealed class NgramFeatureSpace
             seen.Clear();
             var n = CharNgrams.Extract(text, ref keys, maxLength);
             if (words is not null) n = words.AppendWordKeys(text, ref keys, n);
+            n = AppendLead(text, ref keys, n, maxLength, leadCharacters);
             for (var i = 0; i < n; i++)
                 if (seen.Add(keys[i])) df[keys[i]] = df.GetValueOrDefault(keys[i]) + 1;
         }
@@ -93,8 +98,32 @@ public sealed class NgramFeatureSpace
         var total = prepared.Count;
         return new NgramFeatureSpace(
             kept.Select(kv => kv.Key).ToArray(),
-            kept.Select(kv => (float)(Math.Log((1.0 + total) / (1.0 + kv.Value)) + 1)).ToArray(), maxLength) { Words = words };
+            kept.Select(kv => (float)(Math.Log((1.0 + total) / (1.0 + kv.Value)) + 1)).ToArray(), maxLength) { Words = words, LeadCharacters = leadCharacters };
     }
+
+    /// <summary>
+    /// Appends the n-grams of the first <paramref name="lead"/> characters again, in the lead namespace (length + 16).
+    /// <see cref="CharNgrams.Extract"/> emits keys left to right, so they are the first keys already written:
+    /// counted here and copied, with no second extraction and no allocation.
+    /// </summary>
+    private static int AppendLead(ReadOnlySpan<char> text, ref ulong[] keys, int n, int maxLength, int lead)
+    {
+        if (lead <= 0) return n;
+        var m = 0;
+        var run = 0;
+        for (var i = 0; i < Math.Min(lead, text.Length); i++)
+        {
+            if (!char.IsLetterOrDigit(text[i])) { run = 0; continue; }
+            run++;
+            m += Math.Min(run, maxLength);
+        }
+        if (keys.Length < n + m) Array.Resize(ref keys, Math.Max(n + m, keys.Length * 2));
+        for (var i = 0; i < m; i++) keys[n + i] = (keys[i] & 0xFFFFFFFFFFFFUL) | ((keys[i] >> 48) + LeadNamespace) << 48;
+        return n + m;
+    }
+
+    /// <summary>Added to the length in a lead n-gram's top bits (words use + 8: <see cref="WordSegmenter"/>).</summary>
+    public const ulong LeadNamespace = 16;
 
     /// <summary>
     /// Fills <paramref name="s"/> with the message's features. Unknown n-grams are skipped. Ids come in order of
@@ -105,6 +134,7 @@ public sealed class NgramFeatureSpace
     {
         var n = CharNgrams.Extract(prepared, ref s.Keys, MaxLength);
         if (Words is not null) n = Words.AppendWordKeys(prepared, ref s.Keys, n);
+        n = AppendLead(prepared, ref s.Keys, n, MaxLength, LeadCharacters);
         if (s.Ids.Length < n) { s.Ids = new int[s.Keys.Length]; s.Values = new float[s.Keys.Length]; }
         if (s.Terms.Length < _keys.Length) { s.Terms = new (int, int)[_keys.Length]; s.Stamp = 0; }
         if (++s.Stamp == int.MaxValue) { Array.Clear(s.Terms); s.Stamp = 1; }

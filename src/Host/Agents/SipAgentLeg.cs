@@ -46,7 +46,7 @@ public sealed class SipAgentLeg(SipEngineService sip, MediaEngine media, Answere
             _log.LogWarning("Offer {OfferId}: calling agent {AgentId} at {Contact} failed: {Error}; unreachable", offer.Id, offer.AgentId, binding.Uri.ToString(), e.Message);
             return OfferOutcome.Unreachable;
         }
-        _log.LogInformation("Offer {OfferId}: ringing agent {AgentId} at {Contact} (agent leg {AgentCallId}) for call {CallId}{Callback}",
+        _log.LogInformation("Offer {OfferId}: ringing agent {AgentId} at {Contact} (agent leg {AgentCallId}) for call {CallId}{Callback:l}",
             offer.Id, offer.AgentId, binding.Uri.ToString(), call.CallId, offer.CallId, offer.Callback ? " (callback)" : "");
 
         var rang = await OutboundLeg.RingAsync(call, media, offer.CallId, "agent", offer.AgentId, _log, cancel).ConfigureAwait(false);

@@ -19,26 +19,11 @@ namespace Telephony.EndToEnd.Agents;
 /// and the log masks the number.
 /// </summary>
 [NonParallelizable]
-public class CallbackEndToEndTests
+public class CallbackEndToEndTests() : AgentCallFixture("callback-e2e")
 {
-    private const double MinCorrelation = 0.9;
-    private const string CitizenNumber = "13812345678";
-    private const string AgentUser = "agent1";
     private const string AgentPassword = "agent1-callback-secret";
     private const string AgentSays = "nin2 hao3, zhe4 li3 shi4 yao1 er4 san1 si4 wu3, wo3 men5 hui2 bo1 nin2 de5 lai2 dian4";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
-
-    private string _scratch = "";
-
-    [SetUp]
-    public void Scratch() => _scratch = RepositoryPaths.NewScratchDirectory("callback-e2e");
-
-    [TearDown]
-    public void Clean()
-    {
-        if (TestContext.CurrentContext.Result.FailCount > 0) return; // kept for a look at what went wrong
-        try { Directory.Delete(_scratch, recursive: true); } catch (IOException) { }
-    }
 
     [Test]
     public async Task Pressing_1_while_waiting_gets_a_callback_the_agent_answers_then_the_citizens_phone_and_they_talk()
@@ -46,10 +31,10 @@ public class CallbackEndToEndTests
         var prompts = Telephony.Media.Prompts.PromptLibrary.Load(Path.Combine(RepositoryPaths.Root, "prompts"), 8000);
         if (!prompts.TryGet(CallbackOptions.OfferPrompt, out _) || !prompts.TryGet(CallbackOptions.ConfirmPrompt, out _))
             Assert.Fail("The prompts are not synthesized: run ./hotline setup (scripts/setup.d/40-prompts.sh).");
-        var phrase = await SpeechFiles.SpeakAsync(AgentSays, Path.Combine(_scratch, "agent-phrase.wav"), 8000);
-        var agentAudio = Talk(phrase.Samples, 40);
-        WavWriter.Write(Path.Combine(_scratch, "agent.wav"), 8000, WavEncoding.Pcm16, agentAudio);
-        var seeds = Path.Combine(_scratch, "seeds");
+        var phrase = await SpeechFiles.SpeakAsync(AgentSays, Path.Combine(Scratch, "agent-phrase.wav"), 8000);
+        var agentAudio = Repeat(phrase.Samples, 20, 0.2);
+        WavWriter.Write(Path.Combine(Scratch, "agent.wav"), 8000, WavEncoding.Pcm16, agentAudio);
+        var seeds = Path.Combine(Scratch, "seeds");
         Directory.CreateDirectory(seeds);
         File.Copy(Path.Combine(RepositoryPaths.Root, "tests/EndToEnd/Agents/callback-e2e.json"), Path.Combine(seeds, "callback-e2e.json"));
 
@@ -58,28 +43,24 @@ public class CallbackEndToEndTests
         {
             Account = new BaresipAccount { User = CitizenNumber, AnswerMode = BaresipAnswerMode.Auto, AudioCodecs = ["PCMA"] },
         });
-        await using var hotline = await InProcessHotline.StartAsync(new Dictionary<string, string?>
-        {
-            ["Accounts:0:User"] = AgentUser, ["Accounts:0:Password"] = AgentPassword,
-            ["Accounts:1:User"] = CitizenNumber, ["Accounts:1:Password"] = "citizen-secret",
-            ["Ivr:Enabled"] = "true", ["Ivr:Flow"] = "callback-e2e", ["Ivr:SeedFlows"] = seeds, ["Ivr:FlowsFolder"] = Path.Combine(_scratch, "flows"),
-            ["Paths:Recordings"] = Path.Combine(_scratch, "recordings"),
-            ["Speech:Model"] = RepositoryPaths.RequireShared("models/test/for-tests-ggml-tiny.bin"),
-            ["Database:ConnectionString"] = $"Data Source={Path.Combine(_scratch, "tickets.db")}",
-            [$"Trunk:Numbers:{CitizenNumber}"] = citizenPhone.DirectUri,
-            ["Agents:Callback:Enabled"] = "true", ["Agents:Callback:OfferAfterSeconds"] = "1",
-            ["Agents:Announce:EverySeconds"] = "0",
-        });
+        var settings = HotlineSettings(AgentPassword);
+        settings["Ivr:Flow"] = "callback-e2e";
+        settings["Ivr:SeedFlows"] = seeds;
+        settings[$"Trunk:Numbers:{CitizenNumber}"] = citizenPhone.DirectUri;
+        settings["Agents:Callback:Enabled"] = "true";
+        settings["Agents:Callback:OfferAfterSeconds"] = "1";
+        settings["Agents:Announce:EverySeconds"] = "0";
+        await using var hotline = await InProcessHotline.StartAsync(settings);
         string Log() => TextTail.Of(hotline.Log, 12000);
         await using var agent = await Baresip.StartAsync(new BaresipOptions
         {
             Account = new BaresipAccount { User = AgentUser, Password = AgentPassword, Registrar = hotline.SipTarget, AnswerMode = BaresipAnswerMode.Manual },
-            AudioSource = Path.Combine(_scratch, "agent.wav"), AudioPadding = TimeSpan.FromSeconds(5), Record = false,
+            AudioSource = Path.Combine(Scratch, "agent.wav"), AudioPadding = TimeSpan.FromSeconds(5), Record = false,
         });
         await agent.WaitForRegisteredAsync(Wait);
         var acd = hotline.App.Services.GetRequiredService<AcdEngine>();
         var desk = hotline.App.Services.GetRequiredService<CallDesk>();
-        Assert.That(acd.SetAgentState("1001", AgentState.Available).Ok, Is.True);
+        Assert.That(acd.SetAgentState(AgentId, AgentState.Available).Ok, Is.True);
 
         await using var caller = await Baresip.StartAsync(new BaresipOptions
         {
@@ -89,7 +70,7 @@ public class CallbackEndToEndTests
         await caller.WaitForEventAsync(BaresipEvents.CallEstablished, Wait);
         // The agent's phone rings for the live call (not answered), the offer is made after 1 s.
         await agent.WaitForEventAsync(BaresipEvents.CallIncoming, Wait);
-        await Until(() => hotline.Log.Contains("offered a callback"), "the callback offer", Log);
+        await PollAsync(() => hotline.Log.Contains("offered a callback"), "the callback offer", Log);
         await Task.Delay(500);
         await caller.SendDtmfAsync("1");
         await caller.WaitForEventAsync(BaresipEvents.CallClosed, Wait);       // confirmed, then hung up by us
@@ -102,23 +83,19 @@ public class CallbackEndToEndTests
         await agent.AcceptAsync();
         var agentAnsweredAt = DateTime.UtcNow; // the agent's microphone file starts about then
         await citizenPhone.WaitForEventAsync(BaresipEvents.CallEstablished, Wait);
-        await Until(() => acd.Agent("1001")!.State == AgentState.OnCall, "the agent on the callback", Log);
+        await PollAsync(() => acd.Agent(AgentId)!.State == AgentState.OnCall, "the agent on the callback", Log);
         var bridgedAt = DateTime.UtcNow;
         await Task.Delay(TimeSpan.FromSeconds(5));
-        desk.Finalize(new DeskFinalized(callId, "1001", "2026120209", "Accepted"));
+        desk.Finalize(new DeskFinalized(callId, AgentId, "2026120209", "Accepted"));
         // The code is masked in the log like any long number; the read-back line lists its prompts.
-        await Until(() => hotline.Log.Contains("read to the caller after the agent finalized"), "the code read to the citizen", Log, TimeSpan.FromSeconds(30));
+        await PollAsync(() => hotline.Log.Contains("read to the caller after the agent finalized"), "the code read to the citizen", Log, 30);
         await Task.Delay(TimeSpan.FromSeconds(1));
         await citizenPhone.HangupAsync();
         await citizenPhone.WaitForEventAsync(BaresipEvents.CallClosed, Wait);
         await agent.WaitForEventAsync(BaresipEvents.CallClosed, Wait);        // the citizen's BYE ends the agent's leg
-        await Until(() => acd.Agent("1001")!.State == AgentState.WrapUp, "wrap-up", Log);
+        await PollAsync(() => acd.Agent(AgentId)!.State == AgentState.WrapUp, "wrap-up", Log);
 
-        for (var deadline = DateTime.UtcNow + Wait; citizenPhone.Recordings.Count == 0; await Task.Delay(100))
-            if (DateTime.UtcNow > deadline) Assert.Fail($"the citizen's phone recorded nothing. Log:\n{Log()}");
-        await Task.Delay(500); // the sndfile module writes its header when the call closes
-        var wav = WavReader.Read(citizenPhone.Recordings[0]);
-        var heard = wav.SampleRate == 8000 ? wav.Samples : AudioMatch.To8k(wav.Samples);
+        var heard = await RecordingAsync(citizenPhone, "the citizen's phone's", Log);
         // What the agent said from 2 s after the bridge (the ringback to the agent and the answer's ACK come first), 3 s of it.
         var from = (int)(((bridgedAt - agentAnsweredAt).TotalSeconds + 2) * 8000);
         var atCitizen = AudioMatch.Find(agentAudio.AsSpan(from, 3 * 8000).ToArray(), heard);
@@ -134,20 +111,5 @@ public class CallbackEndToEndTests
             Assert.That(desk.Find(callId), Is.Null, "the desk call goes when the callback is over");
             Assert.That(acd.AbandonedCalls(), Is.Empty);
         });
-    }
-
-    private static async Task Until(Func<bool> condition, string what, Func<string> log, TimeSpan? wait = null)
-    {
-        for (var deadline = DateTime.UtcNow + (wait ?? Wait); !condition(); await Task.Delay(100))
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}. Log:\n{log()}");
-    }
-
-    /// <summary>A phrase said over and over with short pauses for <paramref name="seconds"/>.</summary>
-    private static short[] Talk(short[] phrase, double seconds)
-    {
-        var pcm = new short[(int)(seconds * 8000)];
-        for (var at = 0; at < pcm.Length; at += phrase.Length + 1600)
-            phrase.AsSpan(0, Math.Min(phrase.Length, pcm.Length - at)).CopyTo(pcm.AsSpan(at));
-        return pcm;
     }
 }

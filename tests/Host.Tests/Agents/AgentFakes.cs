@@ -5,6 +5,22 @@ using Telephony.Media.Channel;
 
 namespace Telephony.Host.Tests.Agents;
 
+/// <summary>Polling for what the call side does on its own threads, failing with what was awaited.</summary>
+internal static class Eventually
+{
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+
+    public static async Task Until(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}");
+            await Task.Delay(10);
+        }
+    }
+}
+
 /// <summary>The caller's side of a call as the transfer sees it: prompts complete at once, the ringback plays until stopped.</summary>
 internal sealed class FakeCallChannel(string callId = "call-1", string caller = "13812345678") : ICallChannel
 {

@@ -8,6 +8,8 @@ using Telephony.Agents.Queueing;
 using Telephony.Host.Agents;
 using Telephony.Ivr.Services;
 
+using static Telephony.Host.Tests.Agents.Eventually;
+
 namespace Telephony.Host.Tests.Agents;
 
 /// <summary>
@@ -21,17 +23,7 @@ public class CallbackTests
 {
     private const string Queue = "citizen";
     private const string Draft = "2026120207";
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
-
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}");
-            await Task.Delay(10);
-        }
-    }
+    private static readonly TimeSpan Wait = Eventually.Wait;
 
     private static AgentAccount Seat(string id) => new() { Id = id, Name = id, SipUser = "agent" + id, Queues = [Queue], WrapUp = TimeSpan.FromSeconds(30) };
 

@@ -2,12 +2,10 @@ using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Telephony.Host.Calls;
 using Telephony.Media.Clock;
-using Telephony.Media.Codecs;
 using Telephony.Media.Rtp;
 using Telephony.Sip.Calls;
 using Telephony.Sip.Message;
 using Telephony.Sip.Transport;
-using Telephony.Testing;
 
 namespace Telephony.Host.Tests.Calls;
 
@@ -28,13 +26,7 @@ public class AnsweredLegTests
 
         public Leg(TimeSpan rtpTimeout)
         {
-            var first = FreePorts.NextBlock(8);
-            var sockets = new RtpPortAllocator(IPAddress.Loopback, first, first + 7).TryBind()!;
-            Session = new RtpSession(sockets, new RtpSessionOptions
-            {
-                Encoder = AudioCodecs.Create("PCMU"), Decoder = AudioCodecs.Create("PCMU"),
-                AudioPayloadType = 0, TelephoneEventPayloadType = 101, Remote = Peer.EndPoint,
-            });
+            Session = Peer.OpenSession();
             // A SipCall with no dialog behind it: its Hangup is a no-op, the leg's decision is what is checked.
             var sip = new SipCall
             {
@@ -43,7 +35,6 @@ public class AnsweredLegTests
                 Remote = new SipEndPoint(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, 5060)),
             };
             Answered = new AnsweredLeg("call-1@test", "agent", "1001", sip, Session, 8000, NullLogger.Instance, rtpTimeout, TimeProvider.System);
-            Peer.SendTo(sockets.Port);
             Session.Start(Clock);
             Clock.Start();
         }

@@ -16,7 +16,8 @@ namespace Telephony.EndToEnd.Agents;
 /// second baresip stands in for the citizen's phone and answers. The test checks the citizen's phone hears the agent
 /// (normalized cross-correlation ≥ 0.9), the agent's finalize reads the code to the citizen's phone (the log lists the
 /// prompts), the citizen's hang-up ends the agent's call and puts the agent in wrap-up, the desk call is gone at the end,
-/// and the log masks the number.
+/// and the log masks the number. A citizen's phone that refuses the callback (486) abandons the call as
+/// <c>CallbackUnreachable</c>, hangs up the agent and frees them without blame.
 /// </summary>
 [NonParallelizable]
 public class CallbackEndToEndTests() : AgentCallFixture("callback-e2e")
@@ -25,61 +26,107 @@ public class CallbackEndToEndTests() : AgentCallFixture("callback-e2e")
     private const string AgentSays = "nin2 hao3, zhe4 li3 shi4 yao1 er4 san1 si4 wu3, wo3 men5 hui2 bo1 nin2 de5 lai2 dian4";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
 
-    [Test]
-    public async Task Pressing_1_while_waiting_gets_a_callback_the_agent_answers_then_the_citizens_phone_and_they_talk()
+    /// <summary>The parties of a callback test, stopped in reverse order of their start whatever happened.</summary>
+    private sealed class Rig : IAsyncDisposable
+    {
+        private readonly List<IAsyncDisposable> _started = [];
+        public Baresip CitizenPhone = null!, Agent = null!, Caller = null!;
+        public InProcessHotline Hotline = null!;
+        public AcdEngine Acd = null!;
+        public CallDesk Desk = null!;
+        public string CallId = "";
+        public string Log() => TextTail.Of(Hotline.Log, 12000);
+
+        public async Task<T> Keep<T>(Task<T> starting) where T : IAsyncDisposable
+        {
+            var started = await starting;
+            _started.Add(started);
+            return started;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            for (var i = _started.Count - 1; i >= 0; i--) await _started[i].DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Up to the callback ringing the agent: the citizen's phone behind the trunk (<paramref name="citizenPhone"/>), the
+    /// hotline, the agent's phone (available, answering by hand, talking from <paramref name="agentWav"/>), and the caller,
+    /// who dials 12345, presses 1 after the offer, is confirmed and hung up; the agent's phone has rung for the live call
+    /// (cancelled) and now rings for the callback.
+    /// </summary>
+    private async Task<Rig> CallbackRingingAsync(BaresipOptions citizenPhone, string? agentWav)
     {
         var prompts = Telephony.Media.Prompts.PromptLibrary.Load(Path.Combine(RepositoryPaths.Root, "prompts"), 8000);
         if (!prompts.TryGet(CallbackOptions.OfferPrompt, out _) || !prompts.TryGet(CallbackOptions.ConfirmPrompt, out _))
             Assert.Fail("The prompts are not synthesized: run ./hotline setup (scripts/setup.d/40-prompts.sh).");
-        var phrase = await SpeechFiles.SpeakAsync(AgentSays, Path.Combine(Scratch, "agent-phrase.wav"), 8000);
-        var agentAudio = Repeat(phrase.Samples, 20, 0.2);
-        WavWriter.Write(Path.Combine(Scratch, "agent.wav"), 8000, WavEncoding.Pcm16, agentAudio);
         var seeds = Path.Combine(Scratch, "seeds");
         Directory.CreateDirectory(seeds);
         File.Copy(Path.Combine(RepositoryPaths.Root, "tests/EndToEnd/Agents/callback-e2e.json"), Path.Combine(seeds, "callback-e2e.json"));
+        var rig = new Rig();
+        try
+        {
+            rig.CitizenPhone = await rig.Keep(Baresip.StartAsync(citizenPhone));
+            var settings = HotlineSettings(AgentPassword);
+            settings["Ivr:Flow"] = "callback-e2e";
+            settings["Ivr:SeedFlows"] = seeds;
+            settings[$"Trunk:Numbers:{CitizenNumber}"] = rig.CitizenPhone.DirectUri;
+            settings["Agents:Callback:Enabled"] = "true";
+            settings["Agents:Callback:OfferAfterSeconds"] = "1";
+            settings["Agents:Announce:EverySeconds"] = "0";
+            rig.Hotline = await rig.Keep(InProcessHotline.StartAsync(settings));
+            rig.Agent = await rig.Keep(Baresip.StartAsync(new BaresipOptions
+            {
+                Account = new BaresipAccount { User = AgentUser, Password = AgentPassword, Registrar = rig.Hotline.SipTarget, AnswerMode = BaresipAnswerMode.Manual },
+                AudioSource = agentWav, AudioPadding = TimeSpan.FromSeconds(5), Record = false,
+            }));
+            await rig.Agent.WaitForRegisteredAsync(Wait);
+            rig.Acd = rig.Hotline.App.Services.GetRequiredService<AcdEngine>();
+            rig.Desk = rig.Hotline.App.Services.GetRequiredService<CallDesk>();
+            Assert.That(rig.Acd.SetAgentState(AgentId, AgentState.Available).Ok, Is.True);
 
+            rig.Caller = await rig.Keep(Baresip.StartAsync(new BaresipOptions
+            {
+                Account = new BaresipAccount { User = CitizenNumber, AudioCodecs = ["PCMU"] }, Record = false,
+            }));
+            await rig.Caller.DialAsync($"sip:12345@{rig.Hotline.SipTarget}");
+            await rig.Caller.WaitForEventAsync(BaresipEvents.CallEstablished, Wait);
+            // The agent's phone rings for the live call (not answered), the offer is made after 1 s.
+            await rig.Agent.WaitForEventAsync(BaresipEvents.CallIncoming, Wait);
+            await PollAsync(() => rig.Hotline.Log.Contains("offered a callback"), "the callback offer", rig.Log);
+            await Task.Delay(500);
+            await rig.Caller.SendDtmfAsync("1");
+            await rig.Caller.WaitForEventAsync(BaresipEvents.CallClosed, Wait);       // confirmed, then hung up by us
+            await rig.Agent.WaitForEventAsync(BaresipEvents.CallClosed, Wait);        // the live call's offer withdrawn (CANCEL)
+            rig.CallId = rig.Desk.Calls.Single().CallId;
+            Assert.That(rig.Acd.Queues().Single(q => q.Name == "citizen").Callbacks, Is.EqualTo(1), rig.Log());
+            await rig.Agent.WaitForEventAsync(BaresipEvents.CallIncoming, Wait);     // the callback rings the agent
+            return rig;
+        }
+        catch
+        {
+            await rig.DisposeAsync();
+            throw;
+        }
+    }
+
+    [Test]
+    public async Task Pressing_1_while_waiting_gets_a_callback_the_agent_answers_then_the_citizens_phone_and_they_talk()
+    {
+        var phrase = await SpeechFiles.SpeakAsync(AgentSays, Path.Combine(Scratch, "agent-phrase.wav"), 8000);
+        var agentAudio = Repeat(phrase.Samples, 20, 0.2);
+        var agentWav = Path.Combine(Scratch, "agent.wav");
+        WavWriter.Write(agentWav, 8000, WavEncoding.Pcm16, agentAudio);
         // The citizen's phone as the trunk reaches it (called directly, answers by itself, records what it hears).
-        await using var citizenPhone = await Baresip.StartAsync(new BaresipOptions
+        await using var rig = await CallbackRingingAsync(new BaresipOptions
         {
             Account = new BaresipAccount { User = CitizenNumber, AnswerMode = BaresipAnswerMode.Auto, AudioCodecs = ["PCMA"] },
-        });
-        var settings = HotlineSettings(AgentPassword);
-        settings["Ivr:Flow"] = "callback-e2e";
-        settings["Ivr:SeedFlows"] = seeds;
-        settings[$"Trunk:Numbers:{CitizenNumber}"] = citizenPhone.DirectUri;
-        settings["Agents:Callback:Enabled"] = "true";
-        settings["Agents:Callback:OfferAfterSeconds"] = "1";
-        settings["Agents:Announce:EverySeconds"] = "0";
-        await using var hotline = await InProcessHotline.StartAsync(settings);
-        string Log() => TextTail.Of(hotline.Log, 12000);
-        await using var agent = await Baresip.StartAsync(new BaresipOptions
-        {
-            Account = new BaresipAccount { User = AgentUser, Password = AgentPassword, Registrar = hotline.SipTarget, AnswerMode = BaresipAnswerMode.Manual },
-            AudioSource = Path.Combine(Scratch, "agent.wav"), AudioPadding = TimeSpan.FromSeconds(5), Record = false,
-        });
-        await agent.WaitForRegisteredAsync(Wait);
-        var acd = hotline.App.Services.GetRequiredService<AcdEngine>();
-        var desk = hotline.App.Services.GetRequiredService<CallDesk>();
-        Assert.That(acd.SetAgentState(AgentId, AgentState.Available).Ok, Is.True);
+        }, agentWav);
+        var (citizenPhone, agent, acd, desk, hotline, callId) = (rig.CitizenPhone, rig.Agent, rig.Acd, rig.Desk, rig.Hotline, rig.CallId);
+        string Log() => rig.Log();
 
-        await using var caller = await Baresip.StartAsync(new BaresipOptions
-        {
-            Account = new BaresipAccount { User = CitizenNumber, AudioCodecs = ["PCMU"] }, Record = false,
-        });
-        await caller.DialAsync($"sip:12345@{hotline.SipTarget}");
-        await caller.WaitForEventAsync(BaresipEvents.CallEstablished, Wait);
-        // The agent's phone rings for the live call (not answered), the offer is made after 1 s.
-        await agent.WaitForEventAsync(BaresipEvents.CallIncoming, Wait);
-        await PollAsync(() => hotline.Log.Contains("offered a callback"), "the callback offer", Log);
-        await Task.Delay(500);
-        await caller.SendDtmfAsync("1");
-        await caller.WaitForEventAsync(BaresipEvents.CallClosed, Wait);       // confirmed, then hung up by us
-        await agent.WaitForEventAsync(BaresipEvents.CallClosed, Wait);        // the live call's offer withdrawn (CANCEL)
-        var callId = desk.Calls.Single().CallId;
-        Assert.That(acd.Queues().Single(q => q.Name == "citizen").Callbacks, Is.EqualTo(1), Log());
-
-        // The callback rings the agent; the agent answers and the citizen's phone is called over the trunk.
-        await agent.WaitForEventAsync(BaresipEvents.CallIncoming, Wait);
+        // The agent answers the callback and the citizen's phone is called over the trunk.
         await agent.AcceptAsync();
         var agentAnsweredAt = DateTime.UtcNow; // the agent's microphone file starts about then
         await citizenPhone.WaitForEventAsync(BaresipEvents.CallEstablished, Wait);
@@ -110,6 +157,30 @@ public class CallbackEndToEndTests() : AgentCallFixture("callback-e2e")
             Assert.That(log, Does.Not.Contain(CitizenNumber), "the log masks the citizen's number");
             Assert.That(desk.Find(callId), Is.Null, "the desk call goes when the callback is over");
             Assert.That(acd.AbandonedCalls(), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task A_citizen_who_refuses_the_callback_abandons_it_as_unreachable_and_frees_the_agent()
+    {
+        await using var rig = await CallbackRingingAsync(new BaresipOptions
+        {
+            Account = new BaresipAccount { User = CitizenNumber, AnswerMode = BaresipAnswerMode.Manual }, Record = false,
+        }, agentWav: null);
+        await rig.Agent.AcceptAsync();
+        await rig.CitizenPhone.WaitForEventAsync(BaresipEvents.CallIncoming, Wait);
+        await rig.CitizenPhone.HangupAsync();                                            // baresip refuses a ringing call with 486
+        await rig.Agent.WaitForEventAsync(BaresipEvents.CallClosed, Wait);               // the agent is hung up
+        await PollAsync(() => rig.Acd.AbandonedCalls().Count == 1, "the callback abandoned", rig.Log);
+        var abandoned = rig.Acd.AbandonedCalls().Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(abandoned.Reason, Is.EqualTo(Telephony.Agents.Queueing.AbandonReason.CallbackUnreachable));
+            Assert.That(abandoned.CallId, Is.EqualTo(rig.CallId));
+            Assert.That(rig.Acd.Agent(AgentId)!.State, Is.EqualTo(AgentState.Available), "freed without blame");
+            Assert.That(rig.Desk.Find(rig.CallId), Is.Null, "the desk call goes with the call");
+            Assert.That(rig.Hotline.Log, Does.Match(@"callback to ""?138\*\*\*\*5678""? not reached \(""?busy \(486\)"), rig.Log());
+            Assert.That(rig.Hotline.Log, Does.Not.Contain(CitizenNumber), "the log masks the citizen's number");
         });
     }
 }

@@ -62,7 +62,7 @@ public sealed class CallbackCalls(Func<AcdEngine> acd, CallDesk desk, ICallbackD
         using (agent.PlayRingback())
         {
             // The agent giving up while the citizen's phone rings withdraws the dial too.
-            var agentGone = agent.Ended.ContinueWith(_ => { try { withdraw.Cancel(); } catch (ObjectDisposedException) { } }, TaskScheduler.Default);
+            _ = agent.Ended.ContinueWith(_ => { try { withdraw.Cancel(); } catch (ObjectDisposedException) { } }, TaskScheduler.Default);
             dial = await dialer.DialAsync(offer.CallId, number, withdraw.Token).ConfigureAwait(false);
         }
 

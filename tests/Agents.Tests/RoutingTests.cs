@@ -168,6 +168,41 @@ public class RoutingTests
     }
 
     [Test]
+    public void A_callback_offer_extended_while_the_citizen_rings_outlives_the_offer_timeout_and_can_still_be_abandoned()
+    {
+        var queue = new QueueOptions { Name = "12345", OfferTimeout = TimeSpan.FromSeconds(20) };
+        var f = new AcdFixture([AcdFixture.Agent("a1")], queue);
+        f.Enqueue("c1");
+        Assert.That(f.Acd.RequestCallback("c1", "13900001111").Ok, Is.True);
+        f.Available("a1");
+        var offer = f.Leg.Last;
+        f.Advance(5);
+        Assert.That(f.Acd.ExtendOffer(offer.Id, TimeSpan.FromSeconds(60)).Ok, Is.True, "the agent answered; the citizen rings");
+        f.Advance(30);
+        Assert.Multiple(() =>
+        {
+            Assert.That(f.StateOf("a1"), Is.EqualTo(AgentState.Ringing), "past the 20 s offer timeout, the offer is still out");
+            Assert.That(f.Leg.IsRinging(offer.Id), Is.True, "the leg was not cancelled");
+        });
+        Assert.That(f.Acd.Abandon("c1", AbandonReason.CallbackUnreachable).Ok, Is.True);
+        Assert.Multiple(() =>
+        {
+            Assert.That(f.StateOf("a1"), Is.EqualTo(AgentState.Available), "the agent is not blamed for an unreachable citizen");
+            Assert.That(f.Acd.AbandonedCalls().Single().Reason, Is.EqualTo(AbandonReason.CallbackUnreachable));
+            Assert.That(f.Acd.ExtendOffer(offer.Id, TimeSpan.FromSeconds(60)).Ok, Is.False, "no offer out any more");
+        });
+    }
+
+    [Test]
+    public void Only_a_callback_offer_can_be_extended()
+    {
+        var f = new AcdFixture([AcdFixture.Agent("a1")]);
+        f.Enqueue("c1");
+        f.Available("a1");
+        Assert.That(f.Acd.ExtendOffer(f.Leg.Last.Id, TimeSpan.FromSeconds(60)).Ok, Is.False);
+    }
+
+    [Test]
     public void Abandoned_call_is_recorded_with_its_reason_and_draft_and_frees_a_ringing_agent()
     {
         var f = new AcdFixture([AcdFixture.Agent("a1")]);

@@ -119,6 +119,26 @@ public sealed partial class AcdEngine
         else Move(agent, AgentState.Available, outcome == OfferOutcome.Busy ? "busy" : "no answer", now, work);
     }
 
+    /// <summary>
+    /// The agent of a callback offer answered and the leg now rings the citizen: the offer's deadline moves to now +
+    /// <paramref name="by"/>, so the offer timeout (meant for the agent's phone ringing) does not take the agent away while
+    /// the citizen's phone rings. The offer stays out (the call waiting, first in line) until the leg reports Answered, or
+    /// abandons the call when the citizen cannot be reached. Fails when the offer is no longer out or is not a callback.
+    /// </summary>
+    public AcdResult ExtendOffer(long offerId, TimeSpan by)
+    {
+        lock (gate)
+        {
+            if (!offers.TryGetValue(offerId, out var inFlight)) return AcdResult.Fail($"offer {offerId} is not out");
+            if (!inFlight.Offer.Callback) return AcdResult.Fail($"offer {offerId} is not a callback");
+            var deadline = time.GetUtcNow() + by;
+            offers[offerId] = inFlight with { Offer = inFlight.Offer with { Deadline = deadline } };
+            log.LogInformation("Offer {OfferId}: callback of call {CallId}, agent {AgentId} answered; the offer now ends at {Deadline:O}",
+                offerId, inFlight.Call.Id, inFlight.Agent.Id, deadline);
+        }
+        return AcdResult.Success;
+    }
+
     /// <summary>Takes an offer back without blaming the agent (the caller hung up or asked for a callback).</summary>
     private void Withdraw(long offerId, DateTimeOffset now, Work work)
     {

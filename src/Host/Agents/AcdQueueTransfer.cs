@@ -18,6 +18,10 @@ namespace Telephony.Host.Agents;
 /// query code as its reference), and the caller hears ringback until an agent answers; then caller and agent are
 /// bridged (<see cref="ConnectedCall"/>) until either hangs up, and the ACD is told the call ended. A caller who
 /// hangs up while waiting is abandoned with <see cref="AbandonReason.CallerHungUp"/>; their draft stays in the store.
+/// With <see cref="Callback"/> on, a caller still waiting after its delay is offered a callback ("press 1"): the key
+/// asks the ACD for one (<see cref="AcdEngine.RequestCallback"/>, the call keeps its place), the caller hears the
+/// confirmation and is hung up, and the desk call stays registered for the agent who calls back
+/// (<see cref="CallbackCalls"/> removes it when the callback is over).
 /// </summary>
 public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgentCalls answered, TimeProvider time, ILogger<AcdQueueTransfer> log) : IQueueTransfer
 {
@@ -26,6 +30,9 @@ public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgent
 
     /// <summary>When the waiting caller hears their place and the estimated wait between ringback cycles.</summary>
     public QueueAnnouncementOptions Announcements { get; init; } = QueueAnnouncementOptions.Default;
+
+    /// <summary>Whether and when a waiting caller is offered a callback instead of waiting on.</summary>
+    public CallbackOptions Callback { get; init; } = CallbackOptions.Off;
 
     public async Task<TransferResult> TransferToQueueAsync(ICallChannel call, string queue, IReadOnlyDictionary<string, string> context, CancellationToken cancellation)
     {
@@ -56,6 +63,7 @@ public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgent
         }
         acd.Changed += OnChange;
         desk.Finalized += OnFinalized;
+        var calledBack = false;
         desk.Register(new DeskCall(call.CallId, queue, call.Caller, draft, context.GetValueOrDefault("transcript"),
             context.GetValueOrDefault("recording"), context, time.GetUtcNow()));
         try
@@ -70,8 +78,13 @@ public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgent
                 log.LogWarning("Call {CallId} from {Caller}: the ACD refused it ({Error}); unavailable", call.CallId, caller, queued.Error);
                 return new TransferResult(TransferOutcome.Unavailable, queued.Error);
             }
-            var agentId = await WaitForAgentAsync(call, agentAnswered.Task, cancellation).ConfigureAwait(false);
-            if (agentId is null) return new TransferResult(TransferOutcome.HungUp, "the caller hung up while waiting");
+            var waited = await WaitForAgentAsync(call, agentAnswered.Task, cancellation).ConfigureAwait(false);
+            if (waited.CallbackRequested)
+            {
+                calledBack = true;
+                return new TransferResult(TransferOutcome.Transferred, $"callback requested to {caller}");
+            }
+            if (waited.AgentId is not { } agentId) return new TransferResult(TransferOutcome.HungUp, "the caller hung up while waiting");
 
             var agentCall = answered.TryTake(call.CallId, agentId);
             try
@@ -93,46 +106,107 @@ public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgent
         {
             acd.Changed -= OnChange;
             desk.Finalized -= OnFinalized;
-            desk.Remove(call.CallId);
+            // A callback's desk call is the agent's screen pop when it is offered: it goes when the callback is over.
+            if (!calledBack) desk.Remove(call.CallId);
         }
     }
 
-    /// <summary>Ringback until an agent answers: the agent's id, or null when the caller hung up first (then abandoned).</summary>
-    private async Task<string?> WaitForAgentAsync(ICallChannel call, Task<string> agentAnswered, CancellationToken cancellation)
+    /// <summary>How waiting ended: an agent answered, the caller asked for a callback (and was hung up), or neither (the caller left).</summary>
+    private sealed record Waited(string? AgentId, bool CallbackRequested = false)
+    {
+        public static readonly Waited Left = new(AgentId: default);
+    }
+
+    /// <summary>
+    /// One waiting call's callback offer: once the offer prompt has started, a press of <see cref="CallbackOptions.Key"/>
+    /// (any DTMF path: RFC 4733, INFO, in-band) completes <see cref="Pressed"/>. Keys before the offer mean nothing here.
+    /// </summary>
+    private sealed class CallbackOffer : IDisposable
+    {
+        private readonly ICallChannel _call;
+        private readonly TaskCompletionSource _pressed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private volatile bool _offered;
+
+        public CallbackOffer(ICallChannel call)
+        {
+            _call = call;
+            call.Digit += OnDigit;
+        }
+
+        public Task Pressed => _pressed.Task;
+        public bool Offered => _offered;
+
+        public void MarkOffered() => _offered = true;
+
+        private void OnDigit(char digit)
+        {
+            if (_offered && digit == CallbackOptions.Key) _pressed.TrySetResult();
+        }
+
+        public void Dispose() => _call.Digit -= OnDigit;
+    }
+
+    /// <summary>
+    /// Ringback until an agent answers: the agent's id; or the caller pressed 1 after the callback offer and the ACD
+    /// took the request (the caller has heard the confirmation and been hung up); or neither: the caller hung up first
+    /// (then abandoned).
+    /// </summary>
+    private async Task<Waited> WaitForAgentAsync(ICallChannel call, Task<string> agentAnswered, CancellationToken cancellation)
     {
         var callerEnded = BridgedLegs.Ended(call.Ended);
+        // Only a caller with a number we can dial back is offered a callback (not an anonymous or a SIP-name caller).
+        using var callback = Callback.Enabled && Trunk.TrunkOptions.IsDialable(call.Caller) ? new CallbackOffer(call) : null;
         using (var stopTone = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
         {
-            var tone = PlayWhileWaitingAsync(call, stopTone.Token);
+            var tone = PlayWhileWaitingAsync(call, callback, stopTone.Token);
             var shutdown = BridgedLegs.Ended(cancellation);
-            await Task.WhenAny(agentAnswered, callerEnded, shutdown).ConfigureAwait(false);
+            await Task.WhenAny(agentAnswered, callerEnded, shutdown, callback?.Pressed ?? agentAnswered).ConfigureAwait(false);
             stopTone.Cancel();
             await tone.ConfigureAwait(false);
         }
-        if (agentAnswered.IsCompleted) return agentAnswered.Result;
-        var reason = cancellation.IsCancellationRequested && !call.Ended.IsCancellationRequested ? AbandonReason.Shutdown : AbandonReason.CallerHungUp;
-        if (acd.Abandon(call.CallId, reason).Ok)
+        if (agentAnswered.IsCompleted) return new Waited(agentAnswered.Result);
+        if (callback?.Pressed.IsCompleted == true && !call.Ended.IsCancellationRequested && !cancellation.IsCancellationRequested)
         {
-            log.LogInformation("Call {CallId}: left queue before an agent answered ({Reason})", call.CallId, reason);
-            cancellation.ThrowIfCancellationRequested();
-            return null;
+            var requested = acd.RequestCallback(call.CallId, call.Caller);
+            if (requested.Ok)
+            {
+                var played = await call.PlayAsync([new AudioItem.Prompt(CallbackOptions.ConfirmPrompt)], PlayOptions.Default, cancellation).ConfigureAwait(false);
+                log.LogInformation("Call {CallId} from {Caller}: callback requested, place kept in the queue ({Outcome}: {Played}); hanging up",
+                    call.CallId, PhoneMasking.MaskNumber(call.Caller), played.Outcome, string.Join(" ", played.Played));
+                await call.HangupAsync().ConfigureAwait(false);
+                return new Waited(null, CallbackRequested: true);
+            }
+            // Not waiting any more: an agent's answer won the race; it is connected below.
+            log.LogInformation("Call {CallId}: callback pressed but not taken by the ACD ({Error})", call.CallId, requested.Error);
+        }
+        else
+        {
+            var reason = cancellation.IsCancellationRequested && !call.Ended.IsCancellationRequested ? AbandonReason.Shutdown : AbandonReason.CallerHungUp;
+            if (acd.Abandon(call.CallId, reason).Ok)
+            {
+                log.LogInformation("Call {CallId}: left queue before an agent answered ({Reason})", call.CallId, reason);
+                cancellation.ThrowIfCancellationRequested();
+                return Waited.Left;
+            }
         }
         // Not waiting any more: an agent's answer won the race. Its report follows; the connection then ends both sides.
         await Task.WhenAny(agentAnswered, Task.Delay(AnswerReportTimeout)).ConfigureAwait(false);
-        if (agentAnswered.IsCompleted) return agentAnswered.Result;
+        if (agentAnswered.IsCompleted) return new Waited(agentAnswered.Result);
         log.LogError("Call {CallId}: neither waiting nor reported answered by the ACD", call.CallId);
-        return null;
+        return Waited.Left;
     }
 
     /// <summary>
     /// China's ringback (450 Hz, 1 s on, 4 s off) while the caller waits, with the place in the queue and the estimated
-    /// wait (<see cref="QueueAnnouncement"/>) between cycles when due; ends quietly when stopped or the caller leaves.
-    /// A call whose offer is ringing an agent is still in the queue, first in line: it hears that it is next.
+    /// wait (<see cref="QueueAnnouncement"/>) between cycles when due, and the callback offer once its delay has passed
+    /// (repeated after each later announcement); ends quietly when stopped or the caller leaves. A call whose offer is
+    /// ringing an agent is still in the queue, first in line: it hears that it is next.
     /// </summary>
-    private async Task PlayWhileWaitingAsync(ICallChannel call, CancellationToken stop)
+    private async Task PlayWhileWaitingAsync(ICallChannel call, CallbackOffer? callback, CancellationToken stop)
     {
         var cycle = Ringback.Cycle(call.SampleRate);
         var next = Announcements.Enabled ? time.GetUtcNow() + Announcements.FirstAfter : DateTimeOffset.MaxValue;
+        var offerAt = callback is null ? DateTimeOffset.MaxValue : time.GetUtcNow() + Callback.OfferAfter;
         try
         {
             while (!stop.IsCancellationRequested && !call.Ended.IsCancellationRequested)
@@ -142,10 +216,18 @@ public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgent
                 if (time.GetUtcNow() >= next && acd.Position(call.CallId) is { } position)
                 {
                     var prompts = QueueAnnouncement.Prompts(position);
+                    if (callback is { Offered: true }) prompts = [.. prompts, CallbackOptions.OfferPrompt];
                     items = prompts.Select(p => (AudioItem)new AudioItem.Prompt(p)).ToList();
                     announcing = true;
                     log.LogInformation("Call {CallId}: place {Position} in queue {Queue}, estimated wait {EstimatedWaitSeconds:F0} s: {Prompts}",
                         call.CallId, position.Position, position.Queue, position.EstimatedWait.TotalSeconds, string.Join(" ", prompts));
+                }
+                else if (callback is { Offered: false } && time.GetUtcNow() >= offerAt && acd.Position(call.CallId) is not null)
+                {
+                    callback.MarkOffered();
+                    items = [new AudioItem.Prompt(CallbackOptions.OfferPrompt)];
+                    log.LogInformation("Call {CallId}: offered a callback after {OfferAfterSeconds:F0} s waiting ({Prompt})",
+                        call.CallId, Callback.OfferAfter.TotalSeconds, CallbackOptions.OfferPrompt);
                 }
                 var played = await call.PlayAsync(items, PlayOptions.Default, stop).ConfigureAwait(false);
                 if (played.Outcome == PlayOutcome.HungUp) return;

@@ -13,6 +13,9 @@ public interface IAgentCall : IBridgedLeg
 
     /// <summary>The ACD's id of the call this leg was offered (the caller's SIP Call-ID).</summary>
     string CallId { get; }
+
+    /// <summary>China's ringback to the agent until the handle is disposed: a callback's citizen is being rung.</summary>
+    IDisposable PlayRingback();
 }
 
 /// <summary>

@@ -1,6 +1,11 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Telephony.Agents.Acd;
 using Telephony.Agents.Offers;
+using Telephony.Host.Engine;
+using Telephony.Host.Trunk;
 
 namespace Telephony.Host.Agents;
 
@@ -12,12 +17,29 @@ public static class AgentCallsServices
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AnsweredAgentCalls>();
+        // The trunk is optional (TrunkOptions registered only when configured): without it every callback is unreachable.
+        services.TryAddSingleton<ICallbackDialer>(sp => new TrunkCallbackDialer(sp.GetService<TrunkOptions>(), sp.GetRequiredService<SipEngineService>(),
+            sp.GetRequiredService<MediaEngine>(), MediaConfiguration.ReadCallFlow(sp.GetRequiredService<IConfiguration>()), sp.GetRequiredService<ILogger<TrunkCallbackDialer>>()));
+        // The ACD needs the leg and the callback needs the ACD: resolved when a callback is placed, not at construction.
+        services.TryAddSingleton(sp => new CallbackCalls(() => sp.GetRequiredService<AcdEngine>(), sp.GetRequiredService<CallDesk>(),
+            sp.GetRequiredService<ICallbackDialer>(), sp.GetRequiredService<ILogger<CallbackCalls>>()));
         services.TryAddSingleton<IAgentLeg, SipAgentLeg>();
-        services.TryAddSingleton(sp => new AcdQueueTransfer(sp.GetRequiredService<Telephony.Agents.Acd.AcdEngine>(), sp.GetRequiredService<CallDesk>(),
-            sp.GetRequiredService<AnsweredAgentCalls>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AcdQueueTransfer>>())
+        services.TryAddSingleton(sp => new AcdQueueTransfer(sp.GetRequiredService<AcdEngine>(), sp.GetRequiredService<CallDesk>(),
+            sp.GetRequiredService<AnsweredAgentCalls>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AcdQueueTransfer>>())
         {
-            Announcements = QueueAnnouncementOptions.From(sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()),
+            Announcements = QueueAnnouncementOptions.From(sp.GetRequiredService<IConfiguration>()),
+            Callback = Callbacks(sp),
         });
         return services;
+    }
+
+    /// <summary>The callback offer as configured; switched off (with a warning) when there is no trunk to call back over.</summary>
+    private static CallbackOptions Callbacks(IServiceProvider sp)
+    {
+        var options = CallbackOptions.From(sp.GetRequiredService<IConfiguration>());
+        if (!options.Enabled || sp.GetService<TrunkOptions>() is not null) return options;
+        sp.GetRequiredService<ILogger<AcdQueueTransfer>>().LogWarning(
+            "Agents:Callback:Enabled is true but no trunk is configured (Trunk:Uri): waiting callers are not offered a callback");
+        return options with { Enabled = false };
     }
 }

@@ -20,4 +20,6 @@ public sealed class SipAgentCall(string agentId, AnsweredLeg leg) : IAgentCall
     public void Hangup() => leg.Hangup();
 
     public IDisposable Connect(ICallChannel caller) => leg.Connect(caller);
+
+    public IDisposable PlayRingback() => leg.PlayLoop(Ringback.Cycle(leg.SampleRate));
 }

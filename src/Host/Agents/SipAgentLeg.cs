@@ -14,8 +14,10 @@ namespace Telephony.Host.Agents;
 /// INVITE to it, and reports how it went. An answered phone gets its RTP session and is parked in
 /// <see cref="AnsweredAgentCalls"/> for the caller's queue transfer to bridge; the ACD's token cancelled before
 /// the answer sends CANCEL (RFC 3261 §9.1). Ringing and the answer's media are <see cref="OutboundLeg"/>, shared with the trunk. Outcomes: <see cref="AgentLegOutcomes"/>.
+/// A callback offer (<see cref="Offer.Callback"/>) rings the agent the same way; the answered phone then goes to
+/// <see cref="CallbackCalls"/>, which calls the citizen and bridges the two.
 /// </summary>
-public sealed class SipAgentLeg(SipEngineService sip, MediaEngine media, AnsweredAgentCalls answered, ILoggerFactory logs) : IAgentLeg
+public sealed class SipAgentLeg(SipEngineService sip, MediaEngine media, AnsweredAgentCalls answered, CallbackCalls callbacks, ILoggerFactory logs) : IAgentLeg
 {
     /// <summary>Header naming the caller's call on the agent's INVITE, for softphones and captures that show it.</summary>
     public const string CallHeader = "X-Telephony-Call";
@@ -24,12 +26,6 @@ public sealed class SipAgentLeg(SipEngineService sip, MediaEngine media, Answere
 
     public async Task<OfferOutcome> OfferAsync(Offer offer, CancellationToken cancel)
     {
-        if (offer.Callback)
-        {
-            // Nothing queues callbacks yet (the default flow offers none): ringing the agent would connect them to nobody.
-            _log.LogWarning("Offer {OfferId}: call {CallId} is a callback, which the SIP agent leg does not place yet; counted as no answer", offer.Id, offer.CallId);
-            return OfferOutcome.NoAnswer;
-        }
         var engine = sip.Engine;
         var bindings = engine.Registrar?.Store.Lookup(offer.SipUser) ?? [];
         if (bindings.Count == 0)
@@ -42,7 +38,7 @@ public sealed class SipAgentLeg(SipEngineService sip, MediaEngine media, Answere
         SipCall call;
         try
         {
-            call = engine.PlaceCall(binding.Uri, binding.Source, From(engine.Options.Domain, offer.Queue),
+            call = engine.PlaceCall(binding.Uri, binding.Source, From(engine.Options.Domain, offer.Queue, offer.Callback),
                 headers: [new(CallHeader, offer.CallId)]);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
@@ -50,8 +46,8 @@ public sealed class SipAgentLeg(SipEngineService sip, MediaEngine media, Answere
             _log.LogWarning("Offer {OfferId}: calling agent {AgentId} at {Contact} failed: {Error}; unreachable", offer.Id, offer.AgentId, binding.Uri.ToString(), e.Message);
             return OfferOutcome.Unreachable;
         }
-        _log.LogInformation("Offer {OfferId}: ringing agent {AgentId} at {Contact} (agent leg {AgentCallId}) for call {CallId}",
-            offer.Id, offer.AgentId, binding.Uri.ToString(), call.CallId, offer.CallId);
+        _log.LogInformation("Offer {OfferId}: ringing agent {AgentId} at {Contact} (agent leg {AgentCallId}) for call {CallId}{Callback:l}",
+            offer.Id, offer.AgentId, binding.Uri.ToString(), call.CallId, offer.CallId, offer.Callback ? " (callback)" : "");
 
         var rang = await OutboundLeg.RingAsync(call, media, offer.CallId, "agent", offer.AgentId, _log, cancel).ConfigureAwait(false);
         switch (rang.Outcome)
@@ -70,6 +66,8 @@ public sealed class SipAgentLeg(SipEngineService sip, MediaEngine media, Answere
                 return OfferOutcome.Unreachable;
         }
         var agentCall = new SipAgentCall(offer.AgentId, rang.Leg!);
+        // A callback has no caller on the line to take the phone: the leg connects it to the citizen itself.
+        if (offer.Callback) return await callbacks.ConnectAsync(offer, agentCall, cancel).ConfigureAwait(false);
         answered.Park(agentCall);
         // If the ACD withdrew the offer meanwhile it ignores this answer and the caller's side never takes the phone:
         // take it back and end it (TryTakeBack loses to a transfer that took it first).
@@ -79,7 +77,10 @@ public sealed class SipAgentLeg(SipEngineService sip, MediaEngine media, Answere
         return cancel.IsCancellationRequested ? OfferOutcome.NoAnswer : OfferOutcome.Answered;
     }
 
-    /// <summary>The agent's phone shows the hotline and the queue, not the citizen's number (the desktop shows it, masked where needed).</summary>
-    private static NameAddress From(string domain, string queue) =>
-        new() { DisplayName = $"12345 {queue}", Uri = SipUri.Create("12345", domain) };
+    /// <summary>
+    /// The agent's phone shows the hotline and the queue, not the citizen's number (the desktop shows it, masked where
+    /// needed); a callback says 回拨 (callback), so the agent expects ringback before the citizen answers.
+    /// </summary>
+    private static NameAddress From(string domain, string queue, bool callback) =>
+        new() { DisplayName = callback ? $"12345 {queue} 回拨" : $"12345 {queue}", Uri = SipUri.Create("12345", domain) };
 }

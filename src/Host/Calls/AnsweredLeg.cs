@@ -10,7 +10,9 @@ namespace Telephony.Host.Calls;
 /// An outbound leg of the B2BUA that was answered (an agent's phone, a trunk's gateway), with its RTP session
 /// opened on the engine's media clock. Owns the session: it is closed when the leg ends, whichever side ends it.
 /// A re-INVITE (hold, new address) updates the session as on the caller's leg. <see cref="Party"/> and
-/// <see cref="PartyId"/> name the far end in logs ("agent" 1001, "number" 119****).
+/// <see cref="PartyId"/> name the far end in logs ("agent" 1001, "number" 119****). A far end that sends no RTP for
+/// <c>Calls:RtpTimeoutSeconds</c> (not while it holds the call) is hung up (BYE), as the caller's channel is: whoever
+/// bridges this leg sees it end and ends the other side.
 /// </summary>
 public sealed class AnsweredLeg : IBridgedLeg
 {
@@ -18,8 +20,10 @@ public sealed class AnsweredLeg : IBridgedLeg
     private readonly RtpSession _session;
     private readonly int _sampleRate;
     private readonly ILogger _log;
+    private readonly RtpInactivity _inactivity;
 
-    public AnsweredLeg(string callId, string party, string partyId, SipCall sip, RtpSession session, int sampleRate, ILogger log)
+    public AnsweredLeg(string callId, string party, string partyId, SipCall sip, RtpSession session, int sampleRate, ILogger log,
+        TimeSpan rtpTimeout = default, TimeProvider? time = null)
     {
         CallId = callId;
         Party = party;
@@ -28,6 +32,8 @@ public sealed class AnsweredLeg : IBridgedLeg
         _session = session;
         _sampleRate = sampleRate;
         _log = log;
+        _inactivity = new RtpInactivity(session, rtpTimeout, time ?? TimeProvider.System);
+        session.AudioReceived += OnAudio;
         sip.MediaChanged += OnMediaChanged;
         sip.Ended += OnEnded;
         // The leg may have ended between the answer and here: Ended would then never fire for us.
@@ -41,8 +47,53 @@ public sealed class AnsweredLeg : IBridgedLeg
     public Task Ended => _sip.Completion;
     public SipCall Sip => _sip;
     public RtpSession Session => _session;
+    public int SampleRate => _sampleRate;
+
+    /// <summary>Why the engine ended the leg itself, when it did (<c>RtpTimeout</c>).</summary>
+    public string? HangupCause { get; private set; }
 
     public void Hangup() => _sip.Hangup();
+
+    /// <summary>
+    /// Sends <paramref name="cycle"/> (PCM at <see cref="SampleRate"/>) round and round until the handle is disposed,
+    /// e.g. ringback to an agent while the citizen of a callback is rung. A bridge made meanwhile takes over the sending
+    /// and gives it back when undone.
+    /// </summary>
+    public IDisposable PlayLoop(short[] cycle) => new Loop(_session, cycle);
+
+    private sealed class Loop : IOutboundAudio, IDisposable
+    {
+        private readonly RtpSession _session;
+        private readonly short[] _cycle;
+        private readonly IOutboundAudio? _before;
+        private int _offset;
+
+        public Loop(RtpSession session, short[] cycle)
+        {
+            _session = session;
+            _cycle = cycle;
+            _before = session.Source;
+            session.Source = this;
+        }
+
+        // Clock thread.
+        public bool Read(Span<short> frame)
+        {
+            for (var filled = 0; filled < frame.Length;)
+            {
+                var n = Math.Min(frame.Length - filled, _cycle.Length - _offset);
+                _cycle.AsSpan(_offset, n).CopyTo(frame[filled..]);
+                filled += n;
+                _offset = (_offset + n) % _cycle.Length;
+            }
+            return true;
+        }
+
+        public void Dispose()
+        {
+            if (ReferenceEquals(_session.Source, this)) _session.Source = _before;
+        }
+    }
 
     public IDisposable Connect(ICallChannel caller)
     {
@@ -71,6 +122,21 @@ public sealed class AnsweredLeg : IBridgedLeg
         if (call.Media is not { } media) return;
         if (media.RemoteRtp is { } remote && !remote.Equals(_session.RemoteEndPoint)) _session.UpdateRemote(remote);
         _session.SendEnabled = !media.OnHold;
+        _inactivity.Hold(media.OnHold);
+    }
+
+    // Clock thread: one frame from the far end (decoded or concealed); the BYE goes out on the pool, never on the clock.
+    private void OnAudio(RtpSession session, ReadOnlySpan<short> pcm, bool concealed)
+    {
+        if (_sip.State == CallState.Ended || _inactivity.Check() is not { } silentFor) return;
+        HangupCause = "RtpTimeout";
+        _log.LogWarning("Leg {LegCallId} of call {CallId} ({Party:l} {PartyId}): no RTP for {Seconds:F0} s (Calls:RtpTimeoutSeconds); hanging up",
+            _sip.CallId, CallId, Party, PartyId, silentFor.TotalSeconds);
+        _ = Task.Run(() =>
+        {
+            try { _sip.Hangup(); }
+            catch (Exception e) { _log.LogError(e, "Leg {LegCallId}: hang-up after the RTP timeout failed", _sip.CallId); }
+        });
     }
 
     // Runs inside Sip's end of the call: logged, never thrown back into the engine.
@@ -78,6 +144,7 @@ public sealed class AnsweredLeg : IBridgedLeg
     {
         try
         {
+            _session.AudioReceived -= OnAudio;
             var (received, lost, _) = _session.ReceiveSummary;
             _session.Close();
             _log.LogInformation("Leg {LegCallId} of call {CallId} ({Party:l} {PartyId}) ended ({Reason}): {Sent} RTP packets sent, {Received} received, {Lost} lost",

@@ -24,7 +24,8 @@ public sealed record RingResult(RingOutcome Outcome, AnsweredLeg? Leg = null, Ca
 /// The B2BUA's second leg, shared by the agent leg and the trunk: a call the engine placed (INVITE with an SDP
 /// offer of the engine's codecs, RFC 3261 §13.2, digest retry) is waited on until it is answered, ends, or is
 /// withdrawn. Withdrawing before the answer sends CANCEL (§9.1; a 200 crossing it gets ACK and BYE from the
-/// session). An answer gets its RTP session on the engine's media clock and comes back as an <see cref="AnsweredLeg"/>.
+/// session). An answer gets its RTP session on the engine's media clock and comes back as an <see cref="AnsweredLeg"/>,
+/// hung up when its far end sends no RTP for the engine's <see cref="MediaEngine.RtpTimeout"/>.
 /// </summary>
 public static class OutboundLeg
 {
@@ -53,7 +54,7 @@ public static class OutboundLeg
             call.Hangup();
             return new RingResult(RingOutcome.NoMedia, Error: error);
         }
-        var leg = new AnsweredLeg(callId, party, partyId, call, session, codec.SampleRate, log);
+        var leg = new AnsweredLeg(callId, party, partyId, call, session, codec.SampleRate, log, media.RtpTimeout, media.Time);
         session.Start(media.Clock);
         return new RingResult(RingOutcome.Answered, leg);
     }

@@ -35,10 +35,8 @@ public sealed partial class RtpCallChannel : ICallChannel, IDisposable
     private readonly DtmfDetector? _inband;
     private readonly Downsampler16To8? _inbandDown;
     private readonly short[]? _inbandScratch;
+    private readonly RtpInactivity _inactivity;
     private Task? _hangupTask;
-    private volatile bool _onHold;
-    private long _resumedAt;
-    private int _timedOut;
 
     public RtpCallChannel(string callId, string caller, string callee, RtpSession session, int sampleRate, PromptLibrary prompts,
         TimeProvider time, Action hangup, RtpCallChannelOptions options, ILogger log)
@@ -55,7 +53,7 @@ public sealed partial class RtpCallChannel : ICallChannel, IDisposable
         _hangup = hangup;
         _options = options;
         _log = log;
-        _resumedAt = time.GetTimestamp();
+        _inactivity = new RtpInactivity(session, options.RtpTimeout, time);
         if (options.InbandDtmf)
         {
             _inband = new DtmfDetector();
@@ -115,9 +113,7 @@ public sealed partial class RtpCallChannel : ICallChannel, IDisposable
     {
         if (remote is not null && !remote.Equals(_session.RemoteEndPoint)) _session.UpdateRemote(remote);
         _session.SendEnabled = !onHold;
-        // A held peer may stop sending; on resume the inactivity clock starts again, not from its last packet.
-        if (_onHold && !onHold) Interlocked.Exchange(ref _resumedAt, _time.GetTimestamp());
-        _onHold = onHold;
+        _inactivity.Hold(onHold);
         _log.LogInformation("Call {CallId}: media now to {Remote}{Hold}", CallId, remote?.ToString() ?? "nowhere", onHold ? " (on hold)" : "");
     }
 
@@ -131,14 +127,10 @@ public sealed partial class RtpCallChannel : ICallChannel, IDisposable
 
     private void CheckInactivity()
     {
-        if (_options.RtpTimeout <= TimeSpan.Zero || _onHold || _timedOut != 0 || _ended.IsCancellationRequested) return;
-        var silentFor = _session.SinceLastPacket;
-        var sinceResume = _time.GetElapsedTime(Interlocked.Read(ref _resumedAt));
-        if (silentFor < _options.RtpTimeout || sinceResume < _options.RtpTimeout) return;
-        if (Interlocked.Exchange(ref _timedOut, 1) != 0) return;
+        if (_ended.IsCancellationRequested || _inactivity.Check() is not { } silentFor) return;
         HangupCause = "RtpTimeout";
         _log.LogWarning("Call {CallId} from {Caller}: no RTP from the peer for {Seconds:F0} s (Calls:RtpTimeoutSeconds); hanging up",
-            CallId, MaskedCaller, Math.Min(silentFor.TotalSeconds, sinceResume.TotalSeconds));
+            CallId, MaskedCaller, silentFor.TotalSeconds);
         _ = HangupAsync();
     }
 

@@ -29,10 +29,14 @@ public sealed class MediaEngine : IDisposable
     public MediaClock Clock { get; }
     public TimeProvider Time { get; }
 
+    /// <summary>No RTP from an outbound leg's far end for this long hangs that leg up (<c>Calls:RtpTimeoutSeconds</c>; zero: never).</summary>
+    public TimeSpan RtpTimeout { get; }
+
     public MediaEngine(IConfiguration configuration, ILoggerFactory logs, TimeProvider? time = null)
     {
         _logs = logs;
         Time = time ?? TimeProvider.System;
+        RtpTimeout = MediaConfiguration.ReadCallFlow(configuration).RtpTimeout;
         var (min, max) = MediaConfiguration.RtpPorts(configuration);
         Ports = new RtpPortAllocator(IPAddress.Any, min, max, logs.CreateLogger<RtpPortAllocator>());
         PortProvider = new MediaPorts(Ports);

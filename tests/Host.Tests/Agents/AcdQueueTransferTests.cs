@@ -6,6 +6,8 @@ using Telephony.Agents.Queueing;
 using Telephony.Host.Agents;
 using Telephony.Ivr.Services;
 
+using static Telephony.Host.Tests.Agents.Eventually;
+
 namespace Telephony.Host.Tests.Agents;
 
 /// <summary>
@@ -16,7 +18,7 @@ namespace Telephony.Host.Tests.Agents;
 public class AcdQueueTransferTests
 {
     private const string Queue = "citizen";
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Wait = Eventually.Wait;
 
     private AnsweredAgentCalls _answered = null!;
     private FakeAgentLeg _leg = null!;
@@ -39,16 +41,6 @@ public class AcdQueueTransferTests
     {
         ["queryCode"] = "2026120207", ["transcript"] = "路灯坏了", ["recording"] = "/data/recordings/call-1.wav", ["urgency"] = urgency,
     };
-
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}");
-            await Task.Delay(10);
-        }
-    }
 
     private QueueView View => _acd.Queues().Single(q => q.Name == Queue);
 

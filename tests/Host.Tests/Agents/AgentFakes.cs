@@ -5,6 +5,22 @@ using Telephony.Media.Channel;
 
 namespace Telephony.Host.Tests.Agents;
 
+/// <summary>Polling for what the call side does on its own threads, failing with what was awaited.</summary>
+internal static class Eventually
+{
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+
+    public static async Task Until(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}");
+            await Task.Delay(10);
+        }
+    }
+}
+
 /// <summary>The caller's side of a call as the transfer sees it: prompts complete at once, the ringback plays until stopped.</summary>
 internal sealed class FakeCallChannel(string callId = "call-1", string caller = "13812345678") : ICallChannel
 {
@@ -14,7 +30,10 @@ internal sealed class FakeCallChannel(string callId = "call-1", string caller = 
     public string Callee => "12345";
     public int SampleRate => 8000;
     public CancellationToken Ended => _ended.Token;
-    public event Action<char>? Digit { add { } remove { } }
+    public event Action<char>? Digit;
+
+    /// <summary>The caller presses a key (as RFC 4733 would deliver it).</summary>
+    public void Press(char digit) => Digit?.Invoke(digit);
     public string PendingDigits => "";
     public void ClearDigits() { }
     public ConcurrentQueue<string> Played { get; } = new();
@@ -63,8 +82,12 @@ internal sealed class FakeAgentCall(string callId, string agentId) : IAgentCall
     public string AgentId { get; } = agentId;
     public string CallId { get; } = callId;
     public Task Ended => _ended.Task;
+    private int _ringback;
     public int Connects;
     public bool IsBridged => Volatile.Read(ref _open) > 0;
+    /// <summary>The agent hears ringback now (a callback's citizen is being rung).</summary>
+    public bool HearsRingback => Volatile.Read(ref _ringback) > 0;
+    public int Ringbacks;
     public bool HungUpByUs { get; private set; }
 
     public void Hangup()
@@ -76,18 +99,25 @@ internal sealed class FakeAgentCall(string callId, string agentId) : IAgentCall
     /// <summary>The agent's BYE.</summary>
     public void AgentHangsUp() => _ended.TrySetResult();
 
+    public IDisposable PlayRingback()
+    {
+        Interlocked.Increment(ref Ringbacks);
+        Interlocked.Increment(ref _ringback);
+        return new Undo(() => Interlocked.Decrement(ref _ringback));
+    }
+
+    private sealed class Undo(Action undo) : IDisposable
+    {
+        private int _done;
+        public void Dispose() { if (Interlocked.Exchange(ref _done, 1) == 0) undo(); }
+    }
+
     public IDisposable Connect(ICallChannel caller)
     {
         if (caller is FakeCallChannel fake) fake.Bridged = () => IsBridged;
         Interlocked.Increment(ref Connects);
         Interlocked.Increment(ref _open);
-        return new Join(this);
-    }
-
-    private sealed class Join(FakeAgentCall call) : IDisposable
-    {
-        private int _done;
-        public void Dispose() { if (Interlocked.Exchange(ref _done, 1) == 0) Interlocked.Decrement(ref call._open); }
+        return new Undo(() => Interlocked.Decrement(ref _open));
     }
 }
 

@@ -30,18 +30,10 @@ public class RtpCallChannelTests
 
         public Call(TimeProvider? channelTime = null, TimeSpan? rtpTimeout = null)
         {
-            var first = FreePorts.NextBlock(8);
-            var ports = new RtpPortAllocator(IPAddress.Loopback, first, first + 7);
-            var sockets = ports.TryBind()!;
-            Session = new RtpSession(sockets, new RtpSessionOptions
-            {
-                Encoder = AudioCodecs.Create("PCMU"), Decoder = AudioCodecs.Create("PCMU"),
-                AudioPayloadType = 0, TelephoneEventPayloadType = 101, Remote = Peer.EndPoint,
-            });
+            Session = Peer.OpenSession();
             Channel = new RtpCallChannel("call-1@test", "13812345678", "12345", Session, 8000, PromptLibrary.Load(Folder, 8000),
                 channelTime ?? TimeProvider.System, () => Interlocked.Increment(ref Hangups),
                 new RtpCallChannelOptions { RecordingsFolder = Folder, RtpTimeout = rtpTimeout ?? TimeSpan.Zero }, NullLogger.Instance);
-            Peer.SendTo(sockets.Port);
             Session.Start(Clock);
             Clock.Start();
         }

@@ -40,6 +40,20 @@ internal sealed class TestRtpPeer : IDisposable
 
     public IPEndPoint EndPoint => (IPEndPoint)_socket.LocalEndPoint!;
 
+    /// <summary>The engine's side: a PCMU session (telephone-event 101) on free loopback ports, sending to this peer, which sends back to it. Not started.</summary>
+    public RtpSession OpenSession()
+    {
+        var first = Telephony.Testing.FreePorts.NextBlock(8);
+        var sockets = new RtpPortAllocator(IPAddress.Loopback, first, first + 7).TryBind()!;
+        var session = new RtpSession(sockets, new RtpSessionOptions
+        {
+            Encoder = AudioCodecs.Create("PCMU"), Decoder = AudioCodecs.Create("PCMU"),
+            AudioPayloadType = 0, TelephoneEventPayloadType = 101, Remote = EndPoint,
+        });
+        SendTo(sockets.Port);
+        return session;
+    }
+
     /// <summary>True: send nothing at all (a peer that vanished).</summary>
     public volatile bool Muted;
 

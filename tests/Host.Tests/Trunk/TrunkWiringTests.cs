@@ -12,7 +12,8 @@ namespace Telephony.Host.Tests.Trunk;
 /// <summary>How <c>serve</c> wires the external transfer: the trunk when one is configured, today's answer otherwise.</summary>
 public class TrunkWiringTests
 {
-    private static Microsoft.AspNetCore.Builder.WebApplication Build(params (string Key, string Value)[] pairs)
+    /// <summary>The app as <c>serve</c> builds it from the repository's appsettings.json and <paramref name="pairs"/>, not started.</summary>
+    internal static Microsoft.AspNetCore.Builder.WebApplication Build(params (string Key, string Value)[] pairs)
     {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(RepositoryLayout.Root, "appsettings.json"))

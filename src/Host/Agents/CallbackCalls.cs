@@ -1,0 +1,146 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Telephony.Agents.Acd;
+using Telephony.Agents.Offers;
+using Telephony.Agents.Queueing;
+using Telephony.Host.Logging;
+using Telephony.Media.Channel;
+
+namespace Telephony.Host.Agents;
+
+/// <summary>The citizen's answered leg of a callback, or why it could not be reached.</summary>
+public sealed record CallbackDial(ICallChannel? Citizen, string? Failure)
+{
+    public static CallbackDial Failed(string why) => new(null, why);
+}
+
+/// <summary>Places the citizen's leg of a callback (over the outbound trunk in <c>serve</c>; tests script it).</summary>
+public interface ICallbackDialer
+{
+    /// <summary>How long a citizen's phone may ring before the dial gives up (the offer is kept out that long).</summary>
+    TimeSpan RingTimeout { get; }
+
+    /// <summary>Rings <paramref name="number"/> for ACD call <paramref name="callId"/>; cancelling <paramref name="withdraw"/> stops ringing.</summary>
+    Task<CallbackDial> DialAsync(string callId, string number, CancellationToken withdraw);
+}
+
+/// <summary>
+/// The second half of a callback (docs/agents.md, "Callback"): the agent's phone has answered a callback offer, so the
+/// citizen is called over the trunk while the agent hears ringback; the offer stays out meanwhile
+/// (<see cref="AcdEngine.ExtendOffer"/>), so the call is still first in line and no other agent can get it.
+/// The citizen answers: the leg reports <see cref="OfferOutcome.Answered"/>, and once the ACD has recorded the answer
+/// (<c>CallAnswered</c>) the two are bridged as any agent call (<see cref="ConnectedCall"/>: the agent's finalize reads
+/// the query code to the citizen) until either hangs up, then <see cref="AcdEngine.CallEnded"/> and the desk call goes.
+/// The citizen cannot be reached (busy, no answer, refused, no trunk): the call is abandoned as
+/// <see cref="AbandonReason.CallbackUnreachable"/> (its draft stays in the store), the agent is hung up and freed without
+/// blame. The agent hangs up while the citizen rings: the dial is withdrawn and the call goes on waiting for the next agent.
+/// </summary>
+public sealed class CallbackCalls(Func<AcdEngine> acd, CallDesk desk, ICallbackDialer dialer, ILogger<CallbackCalls> log)
+{
+    /// <summary>How long the ACD may take to report an answer the leg reported (its event follows its lock at once).</summary>
+    public TimeSpan AnswerReportTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Past the citizen's ring timeout, what the offer is kept out for (placing the call, the answer's media).</summary>
+    private static readonly TimeSpan DialMargin = TimeSpan.FromSeconds(15);
+
+    /// <summary>The agent of <paramref name="offer"/> (a callback) answered with <paramref name="agent"/>: what to report to the ACD.</summary>
+    public async Task<OfferOutcome> ConnectAsync(Offer offer, IAgentCall agent, CancellationToken cancel)
+    {
+        var engine = acd();
+        var masked = PhoneMasking.MaskNumber(offer.CallbackNumber ?? "");
+        if (offer.CallbackNumber is not { Length: > 0 } number || !engine.ExtendOffer(offer.Id, dialer.RingTimeout + DialMargin).Ok)
+        {
+            log.LogInformation("Offer {OfferId}: callback of call {CallId} is no longer out (or has no number); hanging up agent {AgentId}", offer.Id, offer.CallId, offer.AgentId);
+            agent.Hangup();
+            return OfferOutcome.NoAnswer;
+        }
+        log.LogInformation("Offer {OfferId}: agent {AgentId} answered the callback of call {CallId}; calling the citizen at {Number}",
+            offer.Id, offer.AgentId, offer.CallId, masked);
+
+        CallbackDial dial;
+        using (var withdraw = CancellationTokenSource.CreateLinkedTokenSource(cancel))
+        using (agent.PlayRingback())
+        {
+            // The agent giving up while the citizen's phone rings withdraws the dial too.
+            _ = agent.Ended.ContinueWith(_ => { try { withdraw.Cancel(); } catch (ObjectDisposedException) { } }, TaskScheduler.Default);
+            dial = await dialer.DialAsync(offer.CallId, number, withdraw.Token).ConfigureAwait(false);
+        }
+
+        if (cancel.IsCancellationRequested || agent.Ended.IsCompleted)
+        {
+            // The ACD withdrew the offer (shutdown, the call abandoned) or the agent hung up: nobody to connect.
+            if (dial.Citizen is { } answered) _ = answered.HangupAsync();
+            agent.Hangup();
+            log.LogInformation("Offer {OfferId}: callback of call {CallId} {Why} while the citizen was rung; {CitizenState}",
+                offer.Id, offer.CallId, cancel.IsCancellationRequested ? "withdrawn by the ACD" : $"ended by agent {offer.AgentId}",
+                dial.Citizen is null ? "not answered" : "the citizen's leg hung up");
+            return OfferOutcome.NoAnswer;
+        }
+        if (dial.Citizen is not { } citizen)
+        {
+            log.LogWarning("Call {CallId}: callback to {Number} not reached ({Why}); abandoned as unreachable, its draft {DraftRef} kept; hanging up agent {AgentId}",
+                offer.CallId, masked, dial.Failure, offer.Call.DraftRef, offer.AgentId);
+            engine.Abandon(offer.CallId, AbandonReason.CallbackUnreachable);
+            desk.Remove(offer.CallId);
+            agent.Hangup();
+            return OfferOutcome.NoAnswer;
+        }
+
+        var reported = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var codes = Channel.CreateUnbounded<string>();
+        void OnChange(AcdChange c)
+        {
+            if (c.Kind == AcdChangeKind.CallAnswered && c.CallId == offer.CallId && c.AgentId == offer.AgentId) reported.TrySetResult();
+        }
+        void OnFinalized(DeskFinalized f)
+        {
+            if (f.CallId == offer.CallId) codes.Writer.TryWrite(f.QueryCode);
+        }
+        engine.Changed += OnChange;
+        desk.Finalized += OnFinalized;
+        // Withdrawn between here and the ACD taking the answer (it then ignores it): the bridge must not start.
+        var withdrawn = cancel.Register(() => reported.TrySetCanceled());
+        log.LogInformation("Call {CallId}: the citizen at {Number} answered the callback; connecting agent {AgentId}", offer.CallId, masked, offer.AgentId);
+        _ = BridgeAsync(offer, agent, citizen, reported.Task, codes.Reader, () =>
+        {
+            withdrawn.Dispose();
+            engine.Changed -= OnChange;
+            desk.Finalized -= OnFinalized;
+        });
+        return OfferOutcome.Answered;
+    }
+
+    private async Task BridgeAsync(Offer offer, IAgentCall agent, ICallChannel citizen, Task reported, ChannelReader<string> codes, Action unsubscribe)
+    {
+        var engine = acd();
+        try
+        {
+            try { await reported.WaitAsync(AnswerReportTimeout).ConfigureAwait(false); }
+            catch (Exception e) when (e is TimeoutException or TaskCanceledException)
+            {
+                log.LogWarning("Call {CallId}: the ACD did not take the callback's answer by agent {AgentId} ({Why}); hanging up both", offer.CallId, offer.AgentId,
+                    e is TimeoutException ? "no report" : "the offer was withdrawn");
+                await citizen.HangupAsync().ConfigureAwait(false);
+                agent.Hangup();
+                return;
+            }
+            try
+            {
+                await new ConnectedCall(citizen, agent, codes, log).RunAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                engine.CallEnded(offer.CallId);
+                desk.Remove(offer.CallId);
+            }
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Call {CallId}: the callback's connection failed", offer.CallId);
+        }
+        finally
+        {
+            unsubscribe();
+        }
+    }
+}

@@ -51,11 +51,14 @@ public sealed class LinearCategoryModel
     private readonly float[] _rows;
 
     /// <summary>Probabilities of every category (in <see cref="Categories"/> order) into <paramref name="p"/>.</summary>
-    public void Probabilities(ReadOnlySpan<char> prepared, Span<float> p)
+    public void Probabilities(ReadOnlySpan<char> prepared, Span<float> p) => Probabilities(Featurized(prepared), p);
+
+    /// <summary>The text's features in this thread's scratch buffers (valid until the thread featurizes again).</summary>
+    private FeatureScratch Featurized(ReadOnlySpan<char> prepared)
     {
         var s = t_scratch ??= new FeatureScratch();
         Features.Featurize(prepared, s);
-        Probabilities(s, p);
+        return s;
     }
 
     public void Probabilities(FeatureScratch s, Span<float> p)
@@ -73,12 +76,7 @@ public sealed class LinearCategoryModel
     }
 
     /// <summary>Each head's raw scores, before its softmax, into <paramref name="scores"/> (heads × categories, head-major): what temperatures are fitted on.</summary>
-    public void Margins(ReadOnlySpan<char> prepared, Span<float> scores)
-    {
-        var s = t_scratch ??= new FeatureScratch();
-        Features.Featurize(prepared, s);
-        Margins(s, scores);
-    }
+    public void Margins(ReadOnlySpan<char> prepared, Span<float> scores) => Margins(Featurized(prepared), scores);
 
     private void Margins(FeatureScratch s, Span<float> score)
     {

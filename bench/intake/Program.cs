@@ -12,6 +12,8 @@ using Telephony.Intake.Similar;
 // proposal, with a keyword-lookup baseline in the same run. Arguments: ROOT SHARED [PREDICTIONS].
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length > 3 && args[0] == "cv" && args[3].StartsWith("dev-lead", StringComparison.Ordinal)) return DevCheckMode.Run(args[1], args[3].Length > 9 ? int.Parse(args[3][9..]) : 20);
+if (args.Length > 3 && args[0] == "cv" && args[3].StartsWith("dev-calibration", StringComparison.Ordinal)) return CalibrationMode.RunDev(args[1], args[3].Length > 16 ? int.Parse(args[3][16..]) : HeldOutTemperatures.DefaultFolds);
+if (args.Length > 3 && args[0] == "cv" && args[3].StartsWith("calibration", StringComparison.Ordinal)) return CalibrationMode.Run(args[1], int.Parse(args[2]), args[3].Length > 12 ? int.Parse(args[3][12..]) : HeldOutTemperatures.DefaultFolds);
 if (args.Length > 3 && args[0] == "cv" && args[3] == "temperature") return TemperatureMode.Run(args[1], int.Parse(args[2]));
 if (args.Length > 3 && args[0] == "cv" && args[3] == "pairs") return PairsMode.Run(args[1], int.Parse(args[2]));
 if (args.Length > 3 && args[0] == "cv" && args[3] == "clean") return CleanMode.Run(args[1], int.Parse(args[2]));

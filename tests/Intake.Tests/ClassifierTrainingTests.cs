@@ -67,7 +67,7 @@ public class ClassifierTrainingTests
     }
 
     [Test]
-    public void Eval_prints_accuracy_macro_f1_per_class_figures_and_a_confusion_matrix()
+    public void Eval_prints_accuracy_macro_f1_per_class_figures_a_confusion_matrix_and_calibration()
     {
         var files = new ModelFiles(Path.Combine(_scratch, "eval.zip"));
         ClassifierTrainer.Save(_classifier, new ModelCard { Trainer = "Sdca" }, files);
@@ -78,6 +78,7 @@ public class ClassifierTrainingTests
         Assert.That(text, Does.Match(@"accuracy: 0\.\d{4}"));
         Assert.That(text, Does.Match(@"macro-F1: 0\.\d{4}"));
         Assert.That(text, Does.Contain("confusion matrix"));
+        Assert.That(text, Does.Match(@"log-loss: \d\.\d{4}, ECE \(10 bins\): 0\.\d{4}"));
         Assert.That(text, Does.Contain("交通运输"));
     }
 }

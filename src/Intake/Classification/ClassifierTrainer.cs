@@ -47,11 +47,15 @@ public sealed class ClassifierTrainer(IProgress<TrainingProgress>? progress = nu
     /// <summary>How training messages become texts (title weight, extra title-only examples); prediction is unaffected.</summary>
     public TrainingText Text { get; init; } = TrainingText.Default;
 
+    /// <summary>Inner folds whose held-out margins give each head its softmax temperature (<see cref="HeldOutTemperatures"/>,
+    /// trainer version intake-5); 0 keeps the temperatures fitted on the training messages (saturated, docs/intake.md).</summary>
+    public int CalibrationFolds { get; init; } = HeldOutTemperatures.DefaultFolds;
+
     public static readonly TrainerKind[] DefaultTrainers = [TrainerKind.Sdca, TrainerKind.Perceptron, TrainerKind.NbPerceptron, TrainerKind.DcdSvm, TrainerKind.NbDcdSvm, TrainerKind.SdcaEnsemble, TrainerKind.Ensemble];
 
     public IReadOnlyList<TrainerRun> Compare(IReadOnlyList<LabeledMessage> train, IReadOnlyList<LabeledMessage> dev, IReadOnlyList<TrainerKind> trainers, Action<TrainerRun>? scored = null)
     {
-        _total += trainers.Count * 2 + 1;
+        _total += trainers.Count * (CalibrationFolds > 0 ? 3 : 2) + 1;
         Report("featurizing train.csv (character 1–3-grams, sublinear TF-IDF)");
         var set = Featurize(train, Text);
         Step();
@@ -62,8 +66,9 @@ public sealed class ClassifierTrainer(IProgress<TrainingProgress>? progress = nu
             Report($"training {kind} on {train.Count} messages");
             var watch = Stopwatch.StartNew();
             var model = new LinearCategoryModel(set.Categories, set.Space, Heads(kind, set, heads));
-            var seconds = watch.Elapsed.TotalSeconds;
             Step();
+            model = Calibrate(model, train, kind);
+            var seconds = watch.Elapsed.TotalSeconds;
             Report($"scoring {kind} on {dev.Count} dev messages");
             var classifier = new CategoryClassifier(model);
             runs.Add(new TrainerRun(kind,
@@ -83,7 +88,7 @@ public sealed class ClassifierTrainer(IProgress<TrainingProgress>? progress = nu
     /// <summary>Trains one trainer on all the given messages and returns the in-process classifier.</summary>
     public (CategoryClassifier Classifier, double Seconds) Train(IReadOnlyList<LabeledMessage> messages, TrainerKind kind)
     {
-        _total += 2;
+        _total += CalibrationFolds > 0 ? 3 : 2;
         var watch = Stopwatch.StartNew();
         Report($"featurizing {messages.Count} messages");
         var set = Featurize(messages, Text);
@@ -91,6 +96,7 @@ public sealed class ClassifierTrainer(IProgress<TrainingProgress>? progress = nu
         Report($"training {kind} on {messages.Count} messages (final model)");
         var model = new LinearCategoryModel(set.Categories, set.Space, Heads(kind, set, []));
         Step();
+        model = Calibrate(model, messages, kind);
         return (new CategoryClassifier(model), watch.Elapsed.TotalSeconds);
     }
 
@@ -106,18 +112,37 @@ public sealed class ClassifierTrainer(IProgress<TrainingProgress>? progress = nu
         File.Move(tmpCard, files.Card, overwrite: true);
     }
 
+    /// <summary>
+    /// The model with each head's temperature fitted on out-of-fold margins of <paramref name="messages"/> (its
+    /// training messages), or as it is when <see cref="CalibrationFolds"/> is 0 or the set is too small for the folds.
+    /// </summary>
+    private LinearCategoryModel Calibrate(LinearCategoryModel model, IReadOnlyList<LabeledMessage> messages, TrainerKind kind)
+    {
+        if (CalibrationFolds == 0) return model;
+        Report($"calibrating {kind}: softmax temperatures on {CalibrationFolds}-fold held-out margins");
+        var heldOut = HeldOutTemperatures.Collect(messages, model.Categories, Text, set => Heads(kind, set, []), CalibrationFolds);
+        Step();
+        return heldOut is null ? model : model.WithTemperatures(HeldOutTemperatures.Fit(heldOut));
+    }
+
+    /// <summary>The texts training makes of the messages, each with its category: the message (title + body), then
+    /// its title alone and its body's start when <paramref name="options"/> asks for them.</summary>
+    public static IEnumerable<(string Text, string Category)> TrainingRows(IEnumerable<LabeledMessage> messages, TrainingText options)
+    {
+        foreach (var m in messages)
+        {
+            yield return (TextPreparation.Compose(m.Title, m.Text, options.TitleRepeats), m.Category);
+            if (options.TitleOnlyExamples && m.Title.Trim().Length > 0) yield return (TextPreparation.Compose(m.Title, null), m.Category);
+            if (options.BodyCutExamples && m.Text.Trim().Length > 2 * Evaluation.CutLength) yield return (TextPreparation.Compose(null, m.Text.Trim()[..Evaluation.CutLength]), m.Category);
+        }
+    }
+
     public sealed record FeatureSet(string[] Categories, NgramFeatureSpace Space, IReadOnlyList<SparseExample> Examples);
 
     public static FeatureSet Featurize(IReadOnlyList<LabeledMessage> messages, TrainingText? options = null)
     {
         var o = options ?? TrainingText.Default;
-        var rows = new List<(string Text, string Category)>(messages.Count * 2);
-        foreach (var m in messages)
-        {
-            rows.Add((TextPreparation.Compose(m.Title, m.Text, o.TitleRepeats), m.Category));
-            if (o.TitleOnlyExamples && m.Title.Trim().Length > 0) rows.Add((TextPreparation.Compose(m.Title, null), m.Category));
-            if (o.BodyCutExamples && m.Text.Trim().Length > 2 * Evaluation.CutLength) rows.Add((TextPreparation.Compose(null, m.Text.Trim()[..Evaluation.CutLength]), m.Category));
-        }
+        var rows = TrainingRows(messages, o).ToList();
         messages = rows.Select(r => new LabeledMessage("", "", r.Text, r.Category)).ToList();
         var texts = rows.Select(r => r.Text).ToList();
         var categories = messages.Select(m => m.Category).Distinct().Order(StringComparer.Ordinal).ToArray();

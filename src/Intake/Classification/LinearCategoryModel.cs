@@ -6,7 +6,8 @@ namespace Telephony.Intake.Classification;
 /// <summary>
 /// One trained linear scorer over the feature space: score_c = bias_c + Σ x_i · W[i, c], turned into
 /// probabilities by a softmax of <see cref="Temperature"/> · score (the temperature is fitted after
-/// training so one-versus-all scores, which are not probabilities, give sensible ones).
+/// training so one-versus-all scores, which are not probabilities, give sensible ones: on the head's own training
+/// messages by the trainers, then on held-out margins by <see cref="ClassifierTrainer"/>, <see cref="HeldOutTemperatures"/>).
 /// Weights are feature-major (the categories of one feature side by side), so a prediction reads one
 /// short contiguous run per n-gram.
 /// </summary>
@@ -50,19 +51,38 @@ public sealed class LinearCategoryModel
     private readonly float[] _rows;
 
     /// <summary>Probabilities of every category (in <see cref="Categories"/> order) into <paramref name="p"/>.</summary>
-    public void Probabilities(ReadOnlySpan<char> prepared, Span<float> p)
+    public void Probabilities(ReadOnlySpan<char> prepared, Span<float> p) => Probabilities(Featurized(prepared), p);
+
+    /// <summary>The text's features in this thread's scratch buffers (valid until the thread featurizes again).</summary>
+    private FeatureScratch Featurized(ReadOnlySpan<char> prepared)
     {
         var s = t_scratch ??= new FeatureScratch();
         Features.Featurize(prepared, s);
-        Probabilities(s, p);
+        return s;
     }
 
     public void Probabilities(FeatureScratch s, Span<float> p)
     {
         var k = Categories.Count;
-        var width = k * Heads.Count;
         p.Clear();
-        Span<float> score = stackalloc float[width];
+        Span<float> score = stackalloc float[k * Heads.Count];
+        Margins(s, score);
+        for (var h = 0; h < Heads.Count; h++)
+        {
+            var one = score.Slice(h * k, k);
+            Softmax(one, Heads[h].Temperature);
+            for (var c = 0; c < k; c++) p[c] += one[c] / Heads.Count;
+        }
+    }
+
+    /// <summary>Each head's raw scores, before its softmax, into <paramref name="scores"/> (heads × categories, head-major): what temperatures are fitted on.</summary>
+    public void Margins(ReadOnlySpan<char> prepared, Span<float> scores) => Margins(Featurized(prepared), scores);
+
+    private void Margins(FeatureScratch s, Span<float> score)
+    {
+        var k = Categories.Count;
+        var width = k * Heads.Count;
+        if (score.Length != width) throw new ArgumentException($"need {width} scores ({Heads.Count} heads × {k} categories)", nameof(score));
         for (var h = 0; h < Heads.Count; h++) Heads[h].Bias.CopyTo(score.Slice(h * k, k));
         var rows = _rows;
         for (var i = 0; i < s.Count; i++)
@@ -71,12 +91,14 @@ public sealed class LinearCategoryModel
             var v = s.Values[i];
             for (var c = 0; c < width; c++) score[c] += v * row[c];
         }
-        for (var h = 0; h < Heads.Count; h++)
-        {
-            var one = score.Slice(h * k, k);
-            Softmax(one, Heads[h].Temperature);
-            for (var c = 0; c < k; c++) p[c] += one[c] / Heads.Count;
-        }
+    }
+
+    /// <summary>The same weights with other softmax temperatures, one per head (<see cref="HeldOutTemperatures"/>).</summary>
+    public LinearCategoryModel WithTemperatures(IReadOnlyList<float> temperatures)
+    {
+        if (temperatures.Count != Heads.Count) throw new ArgumentException($"{temperatures.Count} temperatures for {Heads.Count} heads", nameof(temperatures));
+        if (temperatures.Any(t => !(t > 0) || float.IsInfinity(t))) throw new ArgumentOutOfRangeException(nameof(temperatures), "temperatures must be positive and finite");
+        return new LinearCategoryModel(Categories, Features, Heads.Select((h, i) => h with { Temperature = temperatures[i] }).ToList());
     }
 
     internal static void Softmax(Span<float> score, float temperature)

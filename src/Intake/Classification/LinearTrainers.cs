@@ -102,8 +102,9 @@ public static class LinearTrainers
 
     /// <summary>
     /// One-versus-all scores are margins, not probabilities: the temperature of the softmax is chosen
-    /// (on a grid) to minimise the log-loss on the training messages, so the proposal's top-3 shares mean
-    /// something. It never changes which category wins.
+    /// (on a grid) to minimise the log-loss on the training messages. That is the head's temperature when it is
+    /// used alone in cross-validation; it saturates (the SVM separates its training messages), so the models
+    /// <see cref="ClassifierTrainer"/> trains replace it with one fitted on held-out margins (<see cref="HeldOutTemperatures"/>).
     /// </summary>
     internal static float FitTemperature(LinearHead head, IReadOnlyList<SparseExample> data, int k)
     {

@@ -13,8 +13,9 @@ public sealed record TrainerScore(
 /// </summary>
 public sealed record ModelCard
 {
-    /// <summary>Bump when featurization, trainers or their settings change: setup then retrains a cached model.</summary>
-    public const string CurrentTrainerVersion = "intake-4";
+    /// <summary>Bump when featurization, trainers or their settings change: setup then retrains a cached model.
+    /// intake-5: the softmax temperatures are fitted on held-out margins (<see cref="HeldOutTemperatures"/>).</summary>
+    public const string CurrentTrainerVersion = "intake-5";
 
     public string TrainerVersion { get; init; } = CurrentTrainerVersion;
     public string Trainer { get; init; } = "";

@@ -16,7 +16,7 @@ public enum TrainerKind
     NbPerceptron,
     /// <summary>One-versus-all linear SVM on naive-Bayes log-count-ratio scaled features.</summary>
     NbSvm,
-    /// <summary>What setup trains (intake-4): our dual-coordinate SVM on plain and on NB-scaled features, their
+    /// <summary>What setup trains (intake-4; intake-5 with temperatures on held-out margins): our dual-coordinate SVM on plain and on NB-scaled features, their
     /// probabilities averaged (5-fold CV on train.csv 0.9227 against 0.9205 for <see cref="SdcaEnsemble"/>; docs/intake.md).</summary>
     Ensemble,
     /// <summary>Complement naive Bayes (Rennie et al. 2003) on the TF-IDF features: closed form, our own code.</summary>

@@ -1,3 +1,4 @@
+using Telephony.Agents.Acd;
 using Telephony.Agents.Queueing;
 
 namespace Telephony.Agents.Tests;
@@ -28,6 +29,9 @@ public class RestoredCallTests
             Assert.That(f.Acd.Position("restored")!.Position, Is.EqualTo(1), "arrived three minutes ago: first in line");
             Assert.That(f.Acd.Position("live-1")!.Position, Is.EqualTo(2));
             Assert.That(f.Acd.Queues()[0].LongestWait, Is.EqualTo(TimeSpan.FromMinutes(3)), "its wait counts from its first arrival");
+            Assert.That(f.Acd.Waiting("restored"), Is.EqualTo(new WaitingCallView("restored", "12345", CallPriority.Normal, firstArrival, true)));
+            Assert.That(f.Acd.Waiting("live-1")!.ArrivedAt, Is.EqualTo(firstArrival + TimeSpan.FromMinutes(2)));
+            Assert.That(f.Acd.Waiting("nobody"), Is.Null);
         });
     }
 

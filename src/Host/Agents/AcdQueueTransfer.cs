@@ -219,7 +219,8 @@ public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgent
             log.LogInformation("Call {CallId}: callback pressed but the call is no longer waiting", call.CallId);
             return false;
         }
-        if (!await requests.PersistAsync(waiting, call.Caller, draft, cancellation).ConfigureAwait(false)) return null;
+        // Not cancelled by a shutdown: a key the caller pressed is worth the short write, and a restart then restores it.
+        if (!await requests.PersistAsync(waiting, call.Caller, draft, CancellationToken.None).ConfigureAwait(false)) return null;
         var requested = acd.RequestCallback(call.CallId, call.Caller);
         if (!requested.Ok)
         {

@@ -22,9 +22,9 @@ public static class AgentCallsServices
         // The trunk is optional (TrunkOptions registered only when configured): without it every callback is unreachable.
         services.TryAddSingleton<ICallbackDialer>(sp => new TrunkCallbackDialer(sp.GetService<TrunkOptions>(), sp.GetRequiredService<SipEngineService>(),
             sp.GetRequiredService<MediaEngine>(), MediaConfiguration.ReadCallFlow(sp.GetRequiredService<IConfiguration>()), sp.GetRequiredService<ILogger<TrunkCallbackDialer>>()));
-        // The ACD needs the leg and the callback needs the ACD: resolved when a callback is placed, not at construction.
         // The callback requests' store comes with AddTickets (the work orders' database).
         services.TryAddSingleton(Requests);
+        // The ACD needs the leg and the callback needs the ACD: resolved when a callback is placed, not at construction.
         services.TryAddSingleton(sp => new CallbackCalls(() => sp.GetRequiredService<AcdEngine>(), sp.GetRequiredService<CallDesk>(),
             sp.GetRequiredService<ICallbackDialer>(), sp.GetRequiredService<CallbackRequests>(), sp.GetRequiredService<ILogger<CallbackCalls>>()));
         services.TryAddSingleton<IAgentLeg, SipAgentLeg>();

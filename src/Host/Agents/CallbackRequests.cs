@@ -33,7 +33,7 @@ public sealed class CallbackRequests(ICallbackStore store, TimeProvider time, IL
             log.LogError("Call {CallId}: a callback request for this call is already stored; not promised again", waiting.CallId);
             return false;
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
+        catch (Exception e) when (!cancel.IsCancellationRequested)
         {
             log.LogError(e, "Call {CallId}: the callback request to {Number} could not be stored; the caller is not promised a callback and waits on",
                 waiting.CallId, PhoneMasking.MaskNumber(number));

@@ -19,8 +19,18 @@ public sealed record QueueView(string Name, string Strategy, int Waiting, int Ca
 /// <summary>Where a call stands, for the announcement "you are number 3, about 2 minutes".</summary>
 public sealed record QueuePosition(string Queue, int Position, TimeSpan EstimatedWait);
 
+/// <summary>A waiting call as the callback side needs it: where it waits, at what priority, since when (its place).</summary>
+public sealed record WaitingCallView(string CallId, string Queue, CallPriority Priority, DateTimeOffset ArrivedAt, bool Callback);
+
 public sealed partial class AcdEngine
 {
+    /// <summary>The call if it is waiting (or being offered), else null.</summary>
+    public WaitingCallView? Waiting(string callId)
+    {
+        lock (gate)
+            return waitingById.TryGetValue(callId, out var c) ? new WaitingCallView(c.Id, c.Queue, c.Request.Priority, c.ArrivedAt, c.Callback) : null;
+    }
+
     public IReadOnlyList<AgentView> Agents()
     {
         lock (gate) return agentOrder.Select(View).ToList();

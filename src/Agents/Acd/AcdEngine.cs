@@ -68,7 +68,11 @@ public sealed partial class AcdEngine
         }
     }
 
-    /// <summary>A call enters its queue (or is refused: unknown queue, duplicate id).</summary>
+    /// <summary>
+    /// A call enters its queue (or is refused: unknown queue, duplicate id, an arrival in the future). With
+    /// <see cref="CallRequest.ArrivedAt"/> it takes the place of that arrival; with <see cref="CallRequest.CallbackNumber"/>
+    /// it waits as a callback at once (a request restored after a restart).
+    /// </summary>
     public AcdResult Enqueue(CallRequest call)
     {
         var work = new Work();
@@ -78,11 +82,20 @@ public sealed partial class AcdEngine
             if (!queues.ContainsKey(call.Queue)) return AcdResult.Fail($"no queue {call.Queue}");
             if (waitingById.ContainsKey(call.CallId) || connected.ContainsKey(call.CallId)) return AcdResult.Fail($"call {call.CallId} is already in the ACD");
             var now = time.GetUtcNow();
-            var queued = new QueuedCall(call, now, ++sequence);
+            if (call.ArrivedAt > now) return AcdResult.Fail($"call {call.CallId} cannot arrive in the future ({call.ArrivedAt:O})");
+            if (call.CallbackNumber is { } n && string.IsNullOrWhiteSpace(n)) return AcdResult.Fail("a callback needs a number");
+            var queued = new QueuedCall(call, call.ArrivedAt ?? now, ++sequence);
+            if (call.CallbackNumber is { } number)
+            {
+                queued.Callback = true;
+                queued.CallbackNumber = number;
+                counters[call.Queue].CallbacksRequested++;
+            }
             waiting.Add(queued);
             waitingById.Add(call.CallId, queued);
             counters[call.Queue].Offered++;
-            log.LogInformation("Call {CallId} from {Caller} queued in {Queue} at priority {Priority}", call.CallId, Masking.Mask(call.Caller), call.Queue, call.Priority);
+            log.LogInformation("Call {CallId} from {Caller} queued in {Queue} at priority {Priority}, arrived {ArrivedAt:O}{Callback:l}",
+                call.CallId, Masking.Mask(call.Caller), call.Queue, call.Priority, queued.ArrivedAt, queued.Callback ? " (callback)" : "");
             work.Change(new AcdChange(AcdChangeKind.CallQueued, now, null, call.CallId, call.Queue, call.Priority.ToString()));
             Dispatch(now, work);
         }

@@ -18,6 +18,16 @@ public sealed record CallRequest
     /// <summary>The caller's number; logged masked only.</summary>
     public string? Caller { get; init; }
     public string? DraftRef { get; init; }
+    /// <summary>
+    /// When the call first entered the ACD, if earlier than now: a callback request restored after a restart keeps the
+    /// place it had (the order is priority, then arrival). Null: it arrives now. Never in the future.
+    /// </summary>
+    public DateTimeOffset? ArrivedAt { get; init; }
+    /// <summary>
+    /// Set for a call that is a callback from the start (a request restored from the store after a restart): the number
+    /// to call back; the citizen is no longer on the line.
+    /// </summary>
+    public string? CallbackNumber { get; init; }
 }
 
 /// <summary>A call waiting (or being offered). Mutated only by the ACD under its lock.</summary>

@@ -19,11 +19,13 @@ namespace Telephony.Host.Agents;
 /// bridged (<see cref="ConnectedCall"/>) until either hangs up, and the ACD is told the call ended. A caller who
 /// hangs up while waiting is abandoned with <see cref="AbandonReason.CallerHungUp"/>; their draft stays in the store.
 /// With <see cref="Callback"/> on, a caller still waiting after its delay is offered a callback ("press 1"): the key
-/// asks the ACD for one (<see cref="AcdEngine.RequestCallback"/>, the call keeps its place), the caller hears the
-/// confirmation and is hung up, and the desk call stays registered for the agent who calls back
+/// first stores the request (<see cref="CallbackRequests.PersistAsync"/>: a restart must not lose it; if the store
+/// fails the caller is promised nothing and waits on), then asks the ACD for one (<see cref="AcdEngine.RequestCallback"/>,
+/// the call keeps its place), the caller hears the confirmation and is hung up, and the desk call stays registered for the agent who calls back
 /// (<see cref="CallbackCalls"/> removes it when the callback is over).
 /// </summary>
-public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgentCalls answered, TimeProvider time, ILogger<AcdQueueTransfer> log) : IQueueTransfer
+public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgentCalls answered, CallbackRequests requests, TimeProvider time,
+    ILogger<AcdQueueTransfer> log) : IQueueTransfer
 {
     /// <summary>How long the ACD may take to report an answer it has already decided (its event follows its lock at once).</summary>
     public TimeSpan AnswerReportTimeout { get; init; } = TimeSpan.FromSeconds(5);
@@ -78,7 +80,7 @@ public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgent
                 log.LogWarning("Call {CallId} from {Caller}: the ACD refused it ({Error}); unavailable", call.CallId, caller, queued.Error);
                 return new TransferResult(TransferOutcome.Unavailable, queued.Error);
             }
-            var waited = await WaitForAgentAsync(call, agentAnswered.Task, cancellation).ConfigureAwait(false);
+            var waited = await WaitForAgentAsync(call, draft, agentAnswered.Task, cancellation).ConfigureAwait(false);
             if (waited.CallbackRequested)
             {
                 calledBack = true;
@@ -149,51 +151,89 @@ public sealed class AcdQueueTransfer(AcdEngine acd, CallDesk desk, AnsweredAgent
     /// <summary>
     /// Ringback until an agent answers: the agent's id; or the caller pressed 1 after the callback offer and the ACD
     /// took the request (the caller has heard the confirmation and been hung up); or neither: the caller hung up first
-    /// (then abandoned).
+    /// (then abandoned). A press whose request the store could not keep promises nothing: the caller waits on.
     /// </summary>
-    private async Task<Waited> WaitForAgentAsync(ICallChannel call, Task<string> agentAnswered, CancellationToken cancellation)
+    private async Task<Waited> WaitForAgentAsync(ICallChannel call, string? draft, Task<string> agentAnswered, CancellationToken cancellation)
     {
         var callerEnded = BridgedLegs.Ended(call.Ended);
         // Only a caller with a number we can dial back is offered a callback (not an anonymous or a SIP-name caller).
-        using var callback = Callback.Enabled && Trunk.TrunkOptions.IsDialable(call.Caller) ? new CallbackOffer(call) : null;
-        using (var stopTone = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
+        var callback = Callback.Enabled && Trunk.TrunkOptions.IsDialable(call.Caller) ? new CallbackOffer(call) : null;
+        try
         {
-            var tone = PlayWhileWaitingAsync(call, callback, stopTone.Token);
-            var shutdown = BridgedLegs.Ended(cancellation);
-            await Task.WhenAny(agentAnswered, callerEnded, shutdown, callback?.Pressed ?? agentAnswered).ConfigureAwait(false);
-            stopTone.Cancel();
-            await tone.ConfigureAwait(false);
-        }
-        if (agentAnswered.IsCompleted) return new Waited(agentAnswered.Result);
-        if (callback?.Pressed.IsCompleted == true && !call.Ended.IsCancellationRequested && !cancellation.IsCancellationRequested)
-        {
-            var requested = acd.RequestCallback(call.CallId, call.Caller);
-            if (requested.Ok)
+            while (true)
             {
-                var played = await call.PlayAsync([new AudioItem.Prompt(CallbackOptions.ConfirmPrompt)], PlayOptions.Default, cancellation).ConfigureAwait(false);
-                log.LogInformation("Call {CallId} from {Caller}: callback requested, place kept in the queue ({Outcome}: {Played}); hanging up",
-                    call.CallId, PhoneMasking.MaskNumber(call.Caller), played.Outcome, string.Join(" ", played.Played));
-                await call.HangupAsync().ConfigureAwait(false);
-                return new Waited(null, CallbackRequested: true);
+                using (var stopTone = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
+                {
+                    var tone = PlayWhileWaitingAsync(call, callback, stopTone.Token);
+                    var shutdown = BridgedLegs.Ended(cancellation);
+                    await Task.WhenAny(agentAnswered, callerEnded, shutdown, callback?.Pressed ?? agentAnswered).ConfigureAwait(false);
+                    stopTone.Cancel();
+                    await tone.ConfigureAwait(false);
+                }
+                if (agentAnswered.IsCompleted) return new Waited(agentAnswered.Result);
+                if (callback?.Pressed.IsCompleted == true && !call.Ended.IsCancellationRequested && !cancellation.IsCancellationRequested)
+                {
+                    var taken = await RequestCallbackAsync(call, draft, cancellation).ConfigureAwait(false);
+                    if (taken == true) return new Waited(null, CallbackRequested: true);
+                    if (taken is null)
+                    {
+                        // Not stored, so not promised: the caller waits on (ringback, announcements), offered no callback again.
+                        callback.Dispose();
+                        callback = null;
+                        continue;
+                    }
+                }
+                else
+                {
+                    var reason = cancellation.IsCancellationRequested && !call.Ended.IsCancellationRequested ? AbandonReason.Shutdown : AbandonReason.CallerHungUp;
+                    if (acd.Abandon(call.CallId, reason).Ok)
+                    {
+                        log.LogInformation("Call {CallId}: left queue before an agent answered ({Reason})", call.CallId, reason);
+                        cancellation.ThrowIfCancellationRequested();
+                        return Waited.Left;
+                    }
+                }
+                break;
             }
-            // Not waiting any more: an agent's answer won the race; it is connected below.
-            log.LogInformation("Call {CallId}: callback pressed but not taken by the ACD ({Error})", call.CallId, requested.Error);
         }
-        else
+        finally
         {
-            var reason = cancellation.IsCancellationRequested && !call.Ended.IsCancellationRequested ? AbandonReason.Shutdown : AbandonReason.CallerHungUp;
-            if (acd.Abandon(call.CallId, reason).Ok)
-            {
-                log.LogInformation("Call {CallId}: left queue before an agent answered ({Reason})", call.CallId, reason);
-                cancellation.ThrowIfCancellationRequested();
-                return Waited.Left;
-            }
+            callback?.Dispose();
         }
         // Not waiting any more: an agent's answer won the race. Its report follows; the connection then ends both sides.
         await Task.WhenAny(agentAnswered, Task.Delay(AnswerReportTimeout)).ConfigureAwait(false);
         if (agentAnswered.IsCompleted) return new Waited(agentAnswered.Result);
         log.LogError("Call {CallId}: neither waiting nor reported answered by the ACD", call.CallId);
         return Waited.Left;
+    }
+
+    /// <summary>
+    /// The caller pressed 1: the request is stored first, then the ACD takes it and the caller hears the confirmation
+    /// and is hung up (true). False: the call is no longer waiting (an agent's answer won the race; the stored request
+    /// is closed as done). Null: the store failed, nothing was promised and the call still waits.
+    /// </summary>
+    private async Task<bool?> RequestCallbackAsync(ICallChannel call, string? draft, CancellationToken cancellation)
+    {
+        if (acd.Waiting(call.CallId) is not { } waiting)
+        {
+            log.LogInformation("Call {CallId}: callback pressed but the call is no longer waiting", call.CallId);
+            return false;
+        }
+        // Not cancelled by a shutdown: a key the caller pressed is worth the short write, and a restart then restores it.
+        if (!await requests.PersistAsync(waiting, call.Caller, draft, CancellationToken.None).ConfigureAwait(false)) return null;
+        var requested = acd.RequestCallback(call.CallId, call.Caller);
+        if (!requested.Ok)
+        {
+            // Not waiting any more: an agent's answer won the race; it is connected by the caller of this method.
+            log.LogInformation("Call {CallId}: callback pressed but not taken by the ACD ({Error})", call.CallId, requested.Error);
+            await requests.MoveAsync(call.CallId, Tickets.Callbacks.CallbackState.Pending, Tickets.Callbacks.CallbackState.Done).ConfigureAwait(false);
+            return false;
+        }
+        var played = await call.PlayAsync([new AudioItem.Prompt(CallbackOptions.ConfirmPrompt)], PlayOptions.Default, cancellation).ConfigureAwait(false);
+        log.LogInformation("Call {CallId} from {Caller}: callback requested, place kept in the queue ({Outcome}: {Played}); hanging up",
+            call.CallId, PhoneMasking.MaskNumber(call.Caller), played.Outcome, string.Join(" ", played.Played));
+        await call.HangupAsync().ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>

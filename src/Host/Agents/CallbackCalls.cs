@@ -5,6 +5,7 @@ using Telephony.Agents.Offers;
 using Telephony.Agents.Queueing;
 using Telephony.Host.Logging;
 using Telephony.Media.Channel;
+using Telephony.Tickets.Callbacks;
 
 namespace Telephony.Host.Agents;
 
@@ -34,8 +35,10 @@ public interface ICallbackDialer
 /// The citizen cannot be reached (busy, no answer, refused, no trunk): the call is abandoned as
 /// <see cref="AbandonReason.CallbackUnreachable"/> (its draft stays in the store), the agent is hung up and freed without
 /// blame. The agent hangs up while the citizen rings: the dial is withdrawn and the call goes on waiting for the next agent.
+/// The stored request follows (<see cref="CallbackRequests"/>): placing while the citizen is rung, done once the bridged call
+/// ended, unreachable, or pending again when the placing ends without an outcome (so a restart offers it again).
 /// </summary>
-public sealed class CallbackCalls(Func<AcdEngine> acd, CallDesk desk, ICallbackDialer dialer, ILogger<CallbackCalls> log)
+public sealed class CallbackCalls(Func<AcdEngine> acd, CallDesk desk, ICallbackDialer dialer, CallbackRequests requests, ILogger<CallbackCalls> log)
 {
     /// <summary>How long the ACD may take to report an answer the leg reported (its event follows its lock at once).</summary>
     public TimeSpan AnswerReportTimeout { get; init; } = TimeSpan.FromSeconds(5);
@@ -56,6 +59,7 @@ public sealed class CallbackCalls(Func<AcdEngine> acd, CallDesk desk, ICallbackD
         }
         log.LogInformation("Offer {OfferId}: agent {AgentId} answered the callback of call {CallId}; calling the citizen at {Number}",
             offer.Id, offer.AgentId, offer.CallId, masked);
+        await requests.MoveAsync(offer.CallId, CallbackState.Pending, CallbackState.Placing).ConfigureAwait(false);
 
         CallbackDial dial;
         using (var withdraw = CancellationTokenSource.CreateLinkedTokenSource(cancel))
@@ -71,6 +75,7 @@ public sealed class CallbackCalls(Func<AcdEngine> acd, CallDesk desk, ICallbackD
             // The ACD withdrew the offer (shutdown, the call abandoned) or the agent hung up: nobody to connect.
             if (dial.Citizen is { } answered) _ = answered.HangupAsync();
             agent.Hangup();
+            await requests.MoveAsync(offer.CallId, CallbackState.Placing, CallbackState.Pending).ConfigureAwait(false);
             log.LogInformation("Offer {OfferId}: callback of call {CallId} {Why} while the citizen was rung; {CitizenState}",
                 offer.Id, offer.CallId, cancel.IsCancellationRequested ? "withdrawn by the ACD" : $"ended by agent {offer.AgentId}",
                 dial.Citizen is null ? "not answered" : "the citizen's leg hung up");
@@ -83,6 +88,7 @@ public sealed class CallbackCalls(Func<AcdEngine> acd, CallDesk desk, ICallbackD
             engine.Abandon(offer.CallId, AbandonReason.CallbackUnreachable);
             desk.Remove(offer.CallId);
             agent.Hangup();
+            await requests.MoveAsync(offer.CallId, CallbackState.Placing, CallbackState.Unreachable).ConfigureAwait(false);
             return OfferOutcome.NoAnswer;
         }
 
@@ -122,6 +128,7 @@ public sealed class CallbackCalls(Func<AcdEngine> acd, CallDesk desk, ICallbackD
                     e is TimeoutException ? "no report" : "the offer was withdrawn");
                 await citizen.HangupAsync().ConfigureAwait(false);
                 agent.Hangup();
+                await requests.MoveAsync(offer.CallId, CallbackState.Placing, CallbackState.Pending).ConfigureAwait(false);
                 return;
             }
             try
@@ -132,6 +139,7 @@ public sealed class CallbackCalls(Func<AcdEngine> acd, CallDesk desk, ICallbackD
             {
                 engine.CallEnded(offer.CallId);
                 desk.Remove(offer.CallId);
+                await requests.MoveAsync(offer.CallId, CallbackState.Placing, CallbackState.Done).ConfigureAwait(false);
             }
         }
         catch (Exception e)

@@ -58,6 +58,8 @@ public static class TicketsServices
         services.AddSingleton(_ => Policy(configuration));
         services.AddSingleton(sp => new SlaClock(sp.GetRequiredService<SlaPolicy>(), sp.GetRequiredService<WorkingCalendar>()));
         services.AddSingleton<ITicketStore>(_ => new TicketStore(database.Dialect, database.ConnectionString));
+        // Callback requests live in the same database, so a request and its draft are kept (or lost) together.
+        services.AddSingleton<Telephony.Tickets.Callbacks.ICallbackStore>(_ => new Telephony.Tickets.Callbacks.CallbackStore(database.Dialect, database.ConnectionString));
         services.AddSingleton(sp => new TicketService(sp.GetRequiredService<ITicketStore>(), sp.GetRequiredService<SlaClock>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TicketService>>(), LoadTaxonomy(configuration, sp)));
         services.AddSingleton(sp => new SlaMonitor(sp.GetRequiredService<ITicketStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SlaMonitor>>()));

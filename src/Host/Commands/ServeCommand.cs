@@ -8,6 +8,7 @@ using Telephony.Host.Logging;
 using Telephony.Host.Engine;
 using Telephony.Host.Api;
 using Telephony.Host.Ivr;
+using Telephony.Host.Agents;
 
 namespace Telephony.Host.Commands;
 
@@ -73,6 +74,8 @@ public static class ServeCommand
         builder.Services.AddTickets(configuration);
         builder.Services.AddTicketsProgress(configuration);
         builder.Services.AddAgents(configuration);
+        // After AddTickets (the migration at start) and AddAgents: pending callback requests go back into the ACD.
+        builder.Services.AddCallbackRestore();
         builder.Services.AddIntake(configuration);
         builder.Services.AddFlows(configuration);
         builder.Services.AddDesk(configuration);

@@ -16,7 +16,11 @@ public sealed class TicketStore(ISqlDialect dialect, string connectionString) : 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new();
 
     private readonly TicketSql _sql = new(dialect);
-    private readonly SemaphoreSlim? _writeGate = dialect.SingleWriter ? WriteGates.GetOrAdd(connectionString, _ => new SemaphoreSlim(1, 1)) : null;
+    private readonly SemaphoreSlim? _writeGate = WriteGateFor(dialect, connectionString);
+
+    /// <summary>The in-process queue of writers of one single-writer database (SQLite), shared by every store on it; null otherwise.</summary>
+    internal static SemaphoreSlim? WriteGateFor(ISqlDialect dialect, string connectionString) =>
+        dialect.SingleWriter ? WriteGates.GetOrAdd(connectionString, _ => new SemaphoreSlim(1, 1)) : null;
 
     private GroupCommit? _groupCommit;
     // Lazily: NewCode is an init property, set after the field initializers run.

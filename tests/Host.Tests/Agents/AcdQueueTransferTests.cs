@@ -26,15 +26,21 @@ public class AcdQueueTransferTests
     private CallDesk _desk = null!;
     private AcdQueueTransfer _transfer = null!;
 
+    private SqliteCallbacks _callbacks = null!;
+
+    [TearDown]
+    public void Stop() => _callbacks.Dispose();
+
     [SetUp]
-    public void Start()
+    public async Task Start()
     {
+        _callbacks = await SqliteCallbacks.StartAsync();
         _answered = new AnsweredAgentCalls();
         _leg = new FakeAgentLeg(_answered);
         var seats = new[] { "1001", "1002" }.Select(id => new AgentAccount { Id = id, Name = id, SipUser = "agent" + id, Queues = [Queue], WrapUp = TimeSpan.FromSeconds(30) });
         _acd = new AcdEngine(seats, [new QueueOptions { Name = Queue }], _leg, TimeProvider.System, NullLogger<AcdEngine>.Instance);
         _desk = new CallDesk();
-        _transfer = new AcdQueueTransfer(_acd, _desk, _answered, TimeProvider.System, NullLogger<AcdQueueTransfer>.Instance);
+        _transfer = new AcdQueueTransfer(_acd, _desk, _answered, _callbacks.Requests(), TimeProvider.System, NullLogger<AcdQueueTransfer>.Instance);
     }
 
     private static Dictionary<string, string> Context(string urgency = "normal") => new()
@@ -177,7 +183,7 @@ public class AcdQueueTransferTests
     [Test]
     public async Task Waiting_callers_hear_their_place_and_the_estimated_wait_between_ringback_cycles()
     {
-        var transfer = new AcdQueueTransfer(_acd, _desk, _answered, TimeProvider.System, NullLogger<AcdQueueTransfer>.Instance)
+        var transfer = new AcdQueueTransfer(_acd, _desk, _answered, _callbacks.Requests(), TimeProvider.System, NullLogger<AcdQueueTransfer>.Instance)
         {
             Announcements = new QueueAnnouncementOptions(TimeSpan.Zero, TimeSpan.FromSeconds(30)),
         };
@@ -214,7 +220,7 @@ public class AcdQueueTransferTests
     [Test]
     public async Task With_announcements_off_a_waiting_caller_hears_only_ringback()
     {
-        var transfer = new AcdQueueTransfer(_acd, _desk, _answered, TimeProvider.System, NullLogger<AcdQueueTransfer>.Instance)
+        var transfer = new AcdQueueTransfer(_acd, _desk, _answered, _callbacks.Requests(), TimeProvider.System, NullLogger<AcdQueueTransfer>.Instance)
         {
             Announcements = new QueueAnnouncementOptions(TimeSpan.Zero, TimeSpan.Zero),
         };

@@ -7,6 +7,7 @@ using Telephony.Agents.Offers;
 using Telephony.Agents.Queueing;
 using Telephony.Host.Agents;
 using Telephony.Ivr.Services;
+using Telephony.Tickets.Callbacks;
 
 using static Telephony.Host.Tests.Agents.Eventually;
 
@@ -29,6 +30,14 @@ public class CallbackTests
 
     private static Dictionary<string, string> Context() => new() { ["queryCode"] = Draft, ["transcript"] = "路灯坏了", ["urgency"] = "normal" };
 
+    private SqliteCallbacks _db = null!;
+
+    [SetUp]
+    public async Task StartDatabase() => _db = await SqliteCallbacks.StartAsync();
+
+    [TearDown]
+    public void StopDatabase() => _db.Dispose();
+
     private static DeskCall DeskCallOf(string callId) =>
         new(callId, Queue, "13812345678", Draft, "路灯坏了", null, new Dictionary<string, string>(), DateTimeOffset.UtcNow);
 
@@ -42,11 +51,11 @@ public class CallbackTests
         public readonly CallDesk Desk = new();
         public readonly AcdQueueTransfer Transfer;
 
-        public Waiting(CallbackOptions callback)
+        public Waiting(CallbackOptions callback, CallbackRequests requests)
         {
             Leg = new FakeAgentLeg(Answered);
             Acd = new AcdEngine([Seat("1001")], [new QueueOptions { Name = Queue }], Leg, TimeProvider.System, NullLogger<AcdEngine>.Instance);
-            Transfer = new AcdQueueTransfer(Acd, Desk, Answered, TimeProvider.System, NullLogger<AcdQueueTransfer>.Instance)
+            Transfer = new AcdQueueTransfer(Acd, Desk, Answered, requests, TimeProvider.System, NullLogger<AcdQueueTransfer>.Instance)
             {
                 Announcements = new QueueAnnouncementOptions(TimeSpan.Zero, TimeSpan.Zero),
                 Callback = callback,
@@ -57,13 +66,16 @@ public class CallbackTests
     [Test]
     public async Task Pressing_1_after_the_offer_requests_a_callback_confirms_hangs_up_and_keeps_the_place_and_the_desk_call()
     {
-        var w = new Waiting(new CallbackOptions(true, TimeSpan.Zero));
-        w.Acd.SetAgentState("1001", AgentState.Available);   // rings without answering (the fake leg's default)
         var call = new FakeCallChannel();
+        var watched = new WatchedCallbackStore(_db.Store, () => call.Played.Contains(CallbackOptions.ConfirmPrompt));
+        var w = new Waiting(new CallbackOptions(true, TimeSpan.Zero), _db.Requests(watched));
+        w.Acd.SetAgentState("1001", AgentState.Available);   // rings without answering (the fake leg's default)
         var running = w.Transfer.TransferToQueueAsync(call, Queue, Context(), CancellationToken.None);
         await Until(() => call.Played.Contains(CallbackOptions.OfferPrompt), "the callback offer");
+        var queuedAt = w.Acd.Waiting(call.CallId)!.ArrivedAt;
         call.Press('1');
         var result = await running.WaitAsync(Wait);
+        var stored = await _db.Store.GetAsync(call.CallId);
 
         await Until(() => w.Leg.Offers.Count == 2, "the callback offered to the agent");
         await Until(() => w.Leg.Withdrawn.Count == 1, "the agent ringing for the live call withdrawn");
@@ -79,13 +91,53 @@ public class CallbackTests
             Assert.That(callbackOffer.Callback, Is.True);
             Assert.That(callbackOffer.CallbackNumber, Is.EqualTo(call.Caller), "called back on the number the caller called from");
             Assert.That(w.Desk.Find(call.CallId)?.DraftCode, Is.EqualTo(Draft), "the desk call stays for the agent's screen pop");
+            Assert.That(watched.ConfirmationPlayedAtWrite, Is.False, "the request is stored before the caller hears the confirmation");
+            Assert.That(stored, Is.Not.Null, "persisted in the store");
+            Assert.That(stored!.State, Is.EqualTo(CallbackState.Pending));
+            Assert.That(stored.Number, Is.EqualTo(call.Caller), "the whole number: it is dialled");
+            Assert.That(stored.Queue, Is.EqualTo(Queue));
+            Assert.That(stored.DraftCode, Is.EqualTo(Draft));
+            Assert.That(stored.Priority, Is.EqualTo(nameof(CallPriority.Normal)));
+            Assert.That(stored.QueuedAt, Is.EqualTo(DateTimeOffset.FromUnixTimeMilliseconds(queuedAt.ToUnixTimeMilliseconds())), "its place: when it was first queued");
+            Assert.That(stored.Attempts, Is.Zero);
         });
+    }
+
+    [Test]
+    public async Task A_request_the_store_cannot_keep_is_not_promised_and_the_caller_waits_on()
+    {
+        var failing = new FailingCallbackStore();
+        var w = new Waiting(new CallbackOptions(true, TimeSpan.Zero), _db.Requests(failing));
+        w.Acd.SetAgentState("1001", AgentState.Available);
+        var call = new FakeCallChannel();
+        var running = w.Transfer.TransferToQueueAsync(call, Queue, Context(), CancellationToken.None);
+        await Until(() => call.Played.Contains(CallbackOptions.OfferPrompt), "the callback offer");
+        call.Press('1');
+        await Until(() => failing.Adds == 1, "the write tried");
+        var ringbacks = call.Played.Count(p => p == "ringback");
+        await Until(() => call.Played.Count(p => p == "ringback") > ringbacks, "ringback again: still waiting");
+        call.Press('1');
+        await Task.Delay(200);
+        Assert.Multiple(() =>
+        {
+            Assert.That(running.IsCompleted, Is.False, "the caller is still in the queue");
+            Assert.That(call.Played, Has.None.EqualTo(CallbackOptions.ConfirmPrompt), "no promise");
+            Assert.That(call.HungUpByUs, Is.False);
+            Assert.That(w.Acd.Queues().Single().Callbacks, Is.Zero, "the ACD was not asked for a callback");
+            Assert.That(w.Acd.Position(call.CallId), Is.Not.Null, "the call keeps waiting at its place");
+            Assert.That(failing.Adds, Is.EqualTo(1), "not offered again, so a second 1 is nothing");
+            Assert.That(w.Leg.Withdrawn, Is.Empty, "the agent ringing for the live call still rings");
+        });
+        call.CallerHangsUp();
+        var result = await running.WaitAsync(Wait);
+        Assert.That(result.Outcome, Is.EqualTo(TransferOutcome.HungUp));
+        Assert.That(w.Acd.AbandonedCalls().Single().Reason, Is.EqualTo(AbandonReason.CallerHungUp));
     }
 
     [Test]
     public async Task A_1_before_the_offer_is_nothing_and_a_hang_up_after_it_abandons_as_before()
     {
-        var w = new Waiting(new CallbackOptions(true, TimeSpan.FromHours(1)));
+        var w = new Waiting(new CallbackOptions(true, TimeSpan.FromHours(1)), _db.Requests());
         w.Acd.SetAgentState("1001", AgentState.Available);
         var call = new FakeCallChannel();
         var running = w.Transfer.TransferToQueueAsync(call, Queue, Context(), CancellationToken.None);
@@ -109,7 +161,7 @@ public class CallbackTests
     {
         foreach (var (options, caller) in new[] { (CallbackOptions.Off with { OfferAfter = TimeSpan.Zero }, "13812345678"), (new CallbackOptions(true, TimeSpan.Zero), "anonymous") })
         {
-            var w = new Waiting(options);
+            var w = new Waiting(options, _db.Requests());
             w.Acd.SetAgentState("1001", AgentState.Available);
             var call = new FakeCallChannel(caller: caller);
             var running = w.Transfer.TransferToQueueAsync(call, Queue, Context(), CancellationToken.None);
@@ -169,11 +221,17 @@ public class CallbackTests
         public readonly CallDesk Desk = new();
         public readonly AcdEngine Acd;
 
-        public Callback()
+        public Callback(SqliteCallbacks db)
         {
             Acd = new AcdEngine([Seat("1001"), Seat("1002")], [new QueueOptions { Name = Queue, OfferTimeout = TimeSpan.FromSeconds(20) }], Leg, Clock,
                 NullLogger<AcdEngine>.Instance);
-            Leg.Callbacks = new CallbackCalls(() => Acd, Desk, Dialer, NullLogger<CallbackCalls>.Instance);
+            // The request as the waiting caller's press stored it.
+            Assert.That(db.Store.AddAsync(new CallbackRequest
+            {
+                CallId = "call-1", Queue = Queue, Number = "13812345678", DraftCode = Draft, Priority = nameof(CallPriority.Normal),
+                QueuedAt = Clock.GetUtcNow(), RequestedAt = Clock.GetUtcNow(),
+            }).GetAwaiter().GetResult(), Is.True);
+            Leg.Callbacks = new CallbackCalls(() => Acd, Desk, Dialer, db.Requests(), NullLogger<CallbackCalls>.Instance);
             Dialer.Agent = () => Leg.Phones.GetValueOrDefault("1001");
             Desk.Register(DeskCallOf("call-1"));
             Assert.That(Acd.Enqueue(new CallRequest { CallId = "call-1", Queue = Queue, Caller = "13812345678", DraftRef = Draft }).Ok, Is.True);
@@ -184,7 +242,7 @@ public class CallbackTests
     [Test]
     public async Task A_callback_rings_the_agent_then_the_citizen_with_ringback_and_bridges_them_until_either_hangs_up()
     {
-        var f = new Callback();
+        var f = new Callback(_db);
         f.Acd.SetAgentState("1001", AgentState.Available);
         await Until(() => f.Dialer.Dials.Count == 1, "the citizen dialled");
         var phone = f.Leg.Phones["1001"];
@@ -230,20 +288,25 @@ public class CallbackTests
             Assert.That(f.Desk.Find("call-1"), Is.Null, "the desk call goes when the callback is over");
             Assert.That(f.Acd.Queues().Single().Answered, Is.EqualTo(1));
         });
+        await UntilStored("call-1", CallbackState.Done);
+        Assert.That((await _db.Store.GetAsync("call-1"))!.Attempts, Is.EqualTo(1));
     }
 
     [Test]
     public async Task An_unreachable_citizen_abandons_the_call_as_callback_unreachable_keeping_its_draft_and_frees_the_agent()
     {
-        var f = new Callback();
+        var f = new Callback(_db);
         f.Acd.SetAgentState("1001", AgentState.Available);
         await Until(() => f.Dialer.Dials.Count == 1, "the citizen dialled");
         f.Dialer.Result.SetResult(CallbackDial.Failed("busy (486)"));
         await Until(() => f.Acd.AbandonedCalls().Count == 1, "the call abandoned");
         var abandoned = f.Acd.AbandonedCalls().Single();
         var phone = f.Leg.Phones["1001"];
+        await UntilStored("call-1", CallbackState.Unreachable);
+        var stored = await _db.Store.GetAsync("call-1");
         Assert.Multiple(() =>
         {
+            Assert.That(stored!.Attempts, Is.EqualTo(1), "one attempt, not tried again");
             Assert.That(abandoned.Reason, Is.EqualTo(AbandonReason.CallbackUnreachable));
             Assert.That(abandoned.DraftRef, Is.EqualTo(Draft), "the draft stays");
             Assert.That(phone.HungUpByUs, Is.True, "the agent is hung up");
@@ -259,12 +322,14 @@ public class CallbackTests
     [Test]
     public async Task An_agent_who_hangs_up_while_the_citizen_rings_withdraws_the_dial_and_the_call_waits_for_the_next_agent()
     {
-        var f = new Callback();
+        var f = new Callback(_db);
         f.Acd.SetAgentState("1001", AgentState.Available);
         await Until(() => f.Dialer.Dials.Count == 1, "the citizen dialled");
         f.Leg.Phones["1001"].AgentHangsUp();
         await Until(() => f.Dialer.Withdrawn, "the dial withdrawn");
         await Until(() => f.Leg.Reported.Count == 1, "the offer reported");
+        await UntilStored("call-1", CallbackState.Pending);
+        Assert.That((await _db.Store.GetAsync("call-1"))!.Attempts, Is.EqualTo(1), "placed once, pending again for the next agent");
         Assert.Multiple(() =>
         {
             Assert.That(f.Leg.Reported.Single(), Is.EqualTo(OfferOutcome.NoAnswer));
@@ -272,5 +337,16 @@ public class CallbackTests
             Assert.That(f.Acd.AbandonedCalls(), Is.Empty);
             Assert.That(f.Desk.Find("call-1"), Is.Not.Null, "the desk call stays for the next agent");
         });
+    }
+
+    /// <summary>The row's move is written after the call side's step it follows: polled.</summary>
+    private async Task UntilStored(string callId, CallbackState state)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while ((await _db.Store.GetAsync(callId))?.State != state)
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for the stored request of {callId} to be {state}, it is {(await _db.Store.GetAsync(callId))?.State}");
+            await Task.Delay(10);
+        }
     }
 }

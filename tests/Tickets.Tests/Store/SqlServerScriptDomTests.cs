@@ -5,7 +5,7 @@ namespace Telephony.Tickets.Tests.Store;
 
 /// <summary>
 /// No SQL Server runs here, so every statement the SQL Server dialect would send (migrations, the migrator's own,
-/// every query of the store, searches with all filters and with none) is parsed by Microsoft's T-SQL parser.
+/// every query of the store and of the callback requests, searches with all filters and with none) is parsed by Microsoft's T-SQL parser.
 /// </summary>
 public class SqlServerScriptDomTests
 {
@@ -20,6 +20,9 @@ public class SqlServerScriptDomTests
         yield return Case("Migrator.InsertApplied", Migrator.InsertApplied);
         foreach (var p in typeof(TicketSql).GetProperties().Where(p => p.PropertyType == typeof(string)))
             yield return Case($"TicketSql.{p.Name}", (string)p.GetValue(sql)!);
+        var callbacks = new Telephony.Tickets.Callbacks.CallbackSql();
+        foreach (var p in typeof(Telephony.Tickets.Callbacks.CallbackSql).GetProperties().Where(p => p.PropertyType == typeof(string)))
+            yield return Case($"CallbackSql.{p.Name}", (string)p.GetValue(callbacks)!);
         var full = new TicketQuery
         {
             Keyword = "噪音", Code = "1234567890", Phone = "13812345678", Status = Telephony.Tickets.Domain.TicketStatus.Accepted,

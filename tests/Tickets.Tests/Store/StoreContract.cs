@@ -10,7 +10,7 @@ namespace Telephony.Tickets.Tests.Store;
 /// The contract every dialect's store must keep. Each concrete fixture supplies a migrated, empty database;
 /// tests share it, so each uses its own department or keyword to see only its own orders.
 /// </summary>
-public abstract class StoreContract
+public abstract partial class StoreContract
 {
     protected FakeTimeProvider Time = null!;
     protected TicketStore Store = null!;

@@ -1,0 +1,18 @@
+-- Callback requests a waiting caller made (pressed 1) and that are not yet over: written before the caller hears the
+-- confirmation, so a restart of serve puts them back into the ACD at their place. caller_phone holds the whole number,
+-- as tickets.caller_phone does: it is dialled. Instants are Unix milliseconds; priority and state are stored by name.
+CREATE TABLE callback_requests (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    call_id varchar(200) NOT NULL,
+    queue varchar(100) NOT NULL,
+    caller_phone varchar(32) NOT NULL,
+    draft_code varchar(16) NULL,
+    priority varchar(16) NOT NULL,
+    queued_at bigint NOT NULL,
+    requested_at bigint NOT NULL,
+    state varchar(16) NOT NULL,
+    attempts integer NOT NULL,
+    updated_at bigint NOT NULL
+);
+CREATE UNIQUE INDEX ux_callback_requests_call ON callback_requests (call_id);
+CREATE INDEX ix_callback_requests_state ON callback_requests (state, queued_at);

@@ -17,11 +17,12 @@ public class MigrateCommandEndToEndTests
                 ["TELEPHONY_Database__ConnectionString"] = $"Data Source={Path.Combine(dir, "t.db")}",
             };
             var first = await RunAsync(["migrate"], env);
-            Assert.That(first, Does.Contain("applied 0001 work_orders").And.Contain("1 applied now"));
+            Assert.That(first, Does.Contain("applied 0001 work_orders").And.Contain("applied 0002 callback_requests")
+                .And.Contain("schema at version 0002 (2 applied now)"));
             var second = await RunAsync(["migrate"], env);
             Assert.That(second, Does.Contain("0 applied now"));
             var status = await RunAsync(["migrate", "--status"], env);
-            Assert.That(status, Does.Contain("0001 work_orders: applied"));
+            Assert.That(status, Does.Contain("0001 work_orders: applied").And.Contain("0002 callback_requests: applied"));
             using var bad = PeerProcess.Start("dotnet", [HostDll(), "migrate"], RepositoryPaths.Root,
                 new Dictionary<string, string> { ["TELEPHONY_Database__Provider"] = "oracle" });
             Assert.That(await bad.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(1));

@@ -137,8 +137,12 @@ public sealed class CallbackCalls(Func<AcdEngine> acd, CallDesk desk, ICallbackD
             retries.Schedule(offer.Call with { Queue = waiting.Queue, ArrivedAt = waiting.ArrivedAt, CallbackNumber = number, Retry = true }, due);
             return;
         }
-        log.LogWarning("Call {CallId}: callback to {Number} not reached ({Why}), attempt {Attempt} of {MaxAttempts}; abandoned as unreachable, its draft {DraftRef} kept; hanging up agent {AgentId}",
-            offer.CallId, masked, why, attempt?.ToString() ?? "?", max, offer.Call.DraftRef, offer.AgentId);
+        if (attempt is { } last)
+            log.LogWarning("Call {CallId}: callback to {Number} not reached ({Why}), attempt {Attempt} of {MaxAttempts}; abandoned as unreachable, its draft {DraftRef} kept; hanging up agent {AgentId}",
+                offer.CallId, masked, why, last, max, offer.Call.DraftRef, offer.AgentId);
+        else
+            log.LogWarning("Call {CallId}: callback to {Number} not reached ({Why}), its attempts unknown (the store could not be read); abandoned as unreachable, its draft {DraftRef} kept; hanging up agent {AgentId}",
+                offer.CallId, masked, why, offer.Call.DraftRef, offer.AgentId);
         engine.Abandon(offer.CallId, AbandonReason.CallbackUnreachable);
         desk.Remove(offer.CallId);
         agent.Hangup();

@@ -85,15 +85,16 @@ public sealed partial class AcdEngine
             if (call.ArrivedAt > now) return AcdResult.Fail($"call {call.CallId} cannot arrive in the future ({call.ArrivedAt:O})");
             if (call.CallbackNumber is { } n && string.IsNullOrWhiteSpace(n)) return AcdResult.Fail("a callback needs a number");
             var queued = new QueuedCall(call, call.ArrivedAt ?? now, ++sequence);
+            if (call.Retry && call.CallbackNumber is null) return AcdResult.Fail("only a callback is retried");
             if (call.CallbackNumber is { } number)
             {
                 queued.Callback = true;
                 queued.CallbackNumber = number;
-                counters[call.Queue].CallbacksRequested++;
+                if (!call.Retry) counters[call.Queue].CallbacksRequested++;
             }
             waiting.Add(queued);
             waitingById.Add(call.CallId, queued);
-            counters[call.Queue].Offered++;
+            if (!call.Retry) counters[call.Queue].Offered++;
             log.LogInformation("Call {CallId} from {Caller} queued in {Queue} at priority {Priority}, arrived {ArrivedAt:O}{Callback:l}",
                 call.CallId, Masking.Mask(call.Caller), call.Queue, call.Priority, queued.ArrivedAt, queued.Callback ? " (callback)" : "");
             work.Change(new AcdChange(AcdChangeKind.CallQueued, now, null, call.CallId, call.Queue, call.Priority.ToString()));
@@ -143,6 +144,29 @@ public sealed partial class AcdEngine
             counters[call.Queue].CallbacksRequested++;
             log.LogInformation("Call {CallId} in {Queue} asks for a callback to {Number}", callId, call.Queue, Masking.Mask(number));
             work.Change(new AcdChange(AcdChangeKind.CallbackRequested, now, null, callId, call.Queue, null));
+            Dispatch(now, work);
+        }
+        Flush(work);
+        return AcdResult.Success;
+    }
+
+    /// <summary>
+    /// A callback whose citizen could not be reached leaves the queue until its next attempt (Host enqueues it again,
+    /// <see cref="CallRequest.Retry"/>, at its first arrival): an offer in progress is withdrawn without blaming the agent,
+    /// and the call is not counted as abandoned, since the city still owes the citizen the call.
+    /// </summary>
+    public AcdResult DeferCallback(string callId)
+    {
+        var work = new Work();
+        lock (gate)
+        {
+            if (!waitingById.TryGetValue(callId, out var call)) return AcdResult.Fail($"call {callId} is not waiting");
+            if (!call.Callback) return AcdResult.Fail($"call {callId} is not a callback");
+            var now = time.GetUtcNow();
+            if (call.OfferId is { } offerId) Withdraw(offerId, now, work);
+            Remove(call);
+            log.LogInformation("Callback {CallId} in {Queue} leaves the queue until its next attempt", callId, call.Queue);
+            work.Change(new AcdChange(AcdChangeKind.CallbackDeferred, now, null, callId, call.Queue, null));
             Dispatch(now, work);
         }
         Flush(work);

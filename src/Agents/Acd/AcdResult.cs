@@ -8,7 +8,7 @@ public readonly record struct AcdResult(bool Ok, string? Error)
 }
 
 /// <summary>What changed, for live views (server-sent events): an agent's state, or a queue's content.</summary>
-public enum AcdChangeKind { AgentState, CallQueued, CallOffered, CallAnswered, CallAbandoned, CallOverflowed, CallbackRequested, CallEnded }
+public enum AcdChangeKind { AgentState, CallQueued, CallOffered, CallAnswered, CallAbandoned, CallOverflowed, CallbackRequested, CallbackDeferred, CallEnded }
 
 public sealed record AcdChange(AcdChangeKind Kind, DateTimeOffset At, string? AgentId, string? CallId, string? Queue, string? Detail);
 

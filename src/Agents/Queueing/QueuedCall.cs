@@ -28,6 +28,11 @@ public sealed record CallRequest
     /// to call back; the citizen is no longer on the line.
     /// </summary>
     public string? CallbackNumber { get; init; }
+    /// <summary>
+    /// A callback entering again for another attempt after its citizen could not be reached
+    /// (<see cref="Acd.AcdEngine.DeferCallback"/>): it was counted as offered and as a callback when it first entered.
+    /// </summary>
+    public bool Retry { get; init; }
 }
 
 /// <summary>A call waiting (or being offered). Mutated only by the ACD under its lock.</summary>

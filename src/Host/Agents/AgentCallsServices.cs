@@ -24,9 +24,14 @@ public static class AgentCallsServices
             sp.GetRequiredService<MediaEngine>(), MediaConfiguration.ReadCallFlow(sp.GetRequiredService<IConfiguration>()), sp.GetRequiredService<ILogger<TrunkCallbackDialer>>()));
         // The callback requests' store comes with AddTickets (the work orders' database).
         services.TryAddSingleton(Requests);
+        services.TryAddSingleton(Retries);
         // The ACD needs the leg and the callback needs the ACD: resolved when a callback is placed, not at construction.
         services.TryAddSingleton(sp => new CallbackCalls(() => sp.GetRequiredService<AcdEngine>(), sp.GetRequiredService<CallDesk>(),
-            sp.GetRequiredService<ICallbackDialer>(), sp.GetRequiredService<CallbackRequests>(), sp.GetRequiredService<ILogger<CallbackCalls>>()));
+            sp.GetRequiredService<ICallbackDialer>(), sp.GetRequiredService<CallbackRequests>(), sp.GetRequiredService<CallbackRetries>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CallbackCalls>>())
+        {
+            Options = CallbackOptions.From(sp.GetRequiredService<IConfiguration>()),
+        });
         services.TryAddSingleton<IAgentLeg, SipAgentLeg>();
         services.TryAddSingleton(sp => new AcdQueueTransfer(sp.GetRequiredService<AcdEngine>(), sp.GetRequiredService<CallDesk>(),
             sp.GetRequiredService<AnsweredAgentCalls>(), sp.GetRequiredService<CallbackRequests>(), sp.GetRequiredService<TimeProvider>(),
@@ -45,15 +50,21 @@ public static class AgentCallsServices
     public static IServiceCollection AddCallbackRestore(this IServiceCollection services)
     {
         services.TryAddSingleton(Requests);
+        services.TryAddSingleton(Retries);
         services.AddHostedService(sp => new CallbackRestore(sp.GetRequiredService<CallbackRequests>(), sp.GetRequiredService<ITicketStore>(),
-            sp.GetRequiredService<AcdEngine>(), sp.GetRequiredService<CallDesk>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<CallbackRestore>>()));
+            sp.GetRequiredService<AcdEngine>(), sp.GetRequiredService<CallDesk>(), sp.GetRequiredService<CallbackRetries>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CallbackRestore>>()));
         return services;
     }
 
     /// <summary>The persisted callback requests, over the store AddTickets registers.</summary>
     private static CallbackRequests Requests(IServiceProvider sp) =>
         new(sp.GetRequiredService<ICallbackStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CallbackRequests>>());
+
+    /// <summary>The callbacks waiting for their next attempt; the ACD is resolved when one is due, as for <see cref="CallbackCalls"/>.</summary>
+    private static CallbackRetries Retries(IServiceProvider sp) =>
+        new(() => sp.GetRequiredService<AcdEngine>(), sp.GetRequiredService<CallDesk>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<CallbackRetries>>());
 
     /// <summary>The callback offer as configured; switched off (with a warning) when there is no trunk to call back over.</summary>
     private static CallbackOptions Callbacks(IServiceProvider sp)

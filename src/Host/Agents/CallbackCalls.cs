@@ -32,14 +32,21 @@ public interface ICallbackDialer
 /// The citizen answers: the leg reports <see cref="OfferOutcome.Answered"/>, and once the ACD has recorded the answer
 /// (<c>CallAnswered</c>) the two are bridged as any agent call (<see cref="ConnectedCall"/>: the agent's finalize reads
 /// the query code to the citizen) until either hangs up, then <see cref="AcdEngine.CallEnded"/> and the desk call goes.
-/// The citizen cannot be reached (busy, no answer, refused, no trunk): the call is abandoned as
-/// <see cref="AbandonReason.CallbackUnreachable"/> (its draft stays in the store), the agent is hung up and freed without
-/// blame. The agent hangs up while the citizen rings: the dial is withdrawn and the call goes on waiting for the next agent.
+/// The citizen cannot be reached (busy, no answer, refused, no trunk): the agent is hung up and freed without blame; with
+/// attempts left (<see cref="CallbackOptions.MaxAttempts"/>) the call leaves the queue (<see cref="AcdEngine.DeferCallback"/>)
+/// and enters again at its first queue time after <see cref="CallbackOptions.RetryAfter"/> (<see cref="CallbackRetries"/>),
+/// its desk call kept; after the last attempt it is abandoned as <see cref="AbandonReason.CallbackUnreachable"/> (its draft
+/// stays in the store). The agent hangs up while the citizen rings: the dial is withdrawn and the call goes on waiting for the next agent.
 /// The stored request follows (<see cref="CallbackRequests"/>): placing while the citizen is rung, done once the bridged call
-/// ended, unreachable, or pending again when the placing ends without an outcome (so a restart offers it again).
+/// ended, unreachable, or pending again when the placing ends without an outcome (so a restart offers it again), with
+/// its next attempt time when the citizen is to be tried again.
 /// </summary>
-public sealed class CallbackCalls(Func<AcdEngine> acd, CallDesk desk, ICallbackDialer dialer, CallbackRequests requests, ILogger<CallbackCalls> log)
+public sealed class CallbackCalls(Func<AcdEngine> acd, CallDesk desk, ICallbackDialer dialer, CallbackRequests requests, CallbackRetries retries,
+    TimeProvider time, ILogger<CallbackCalls> log)
 {
+    /// <summary>How often and how far apart an unreachable citizen is called (<c>Agents:Callback</c>).</summary>
+    public CallbackOptions Options { get; init; } = CallbackOptions.Off;
+
     /// <summary>How long the ACD may take to report an answer the leg reported (its event follows its lock at once).</summary>
     public TimeSpan AnswerReportTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -83,12 +90,7 @@ public sealed class CallbackCalls(Func<AcdEngine> acd, CallDesk desk, ICallbackD
         }
         if (dial.Citizen is not { } citizen)
         {
-            log.LogWarning("Call {CallId}: callback to {Number} not reached ({Why}); abandoned as unreachable, its draft {DraftRef} kept; hanging up agent {AgentId}",
-                offer.CallId, masked, dial.Failure, offer.Call.DraftRef, offer.AgentId);
-            engine.Abandon(offer.CallId, AbandonReason.CallbackUnreachable);
-            desk.Remove(offer.CallId);
-            agent.Hangup();
-            await requests.MoveAsync(offer.CallId, CallbackState.Placing, CallbackState.Unreachable).ConfigureAwait(false);
+            await UnreachableAsync(engine, offer, agent, number, masked, dial.Failure).ConfigureAwait(false);
             return OfferOutcome.NoAnswer;
         }
 
@@ -114,6 +116,37 @@ public sealed class CallbackCalls(Func<AcdEngine> acd, CallDesk desk, ICallbackD
             desk.Finalized -= OnFinalized;
         });
         return OfferOutcome.Answered;
+    }
+
+    /// <summary>
+    /// The citizen was not reached on this attempt: tried again later while attempts are left, else given up. A count that
+    /// cannot be read (the store failing) is taken as the last attempt: the promise cannot be kept track of.
+    /// </summary>
+    private async Task UnreachableAsync(AcdEngine engine, Offer offer, IAgentCall agent, string number, string masked, string? why)
+    {
+        var attempt = await requests.AttemptsAsync(offer.CallId).ConfigureAwait(false);
+        var max = Options.MaxAttempts;
+        if (attempt < max && engine.Waiting(offer.CallId) is { } waiting && engine.DeferCallback(offer.CallId).Ok)
+        {
+            agent.Hangup();
+            var due = time.GetUtcNow() + Options.RetryAfter;
+            log.LogWarning("Call {CallId}: callback to {Number} not reached ({Why}), attempt {Attempt} of {MaxAttempts}; tried again at {NextAttemptAt:O}, its desk call kept; hanging up agent {AgentId}",
+                offer.CallId, masked, why, attempt, max, due, offer.AgentId);
+            await requests.RetryLaterAsync(offer.CallId, due).ConfigureAwait(false);
+            // Its current queue (it may have overflowed) and its first arrival: the place it had.
+            retries.Schedule(offer.Call with { Queue = waiting.Queue, ArrivedAt = waiting.ArrivedAt, CallbackNumber = number, Retry = true }, due);
+            return;
+        }
+        if (attempt is { } last)
+            log.LogWarning("Call {CallId}: callback to {Number} not reached ({Why}), attempt {Attempt} of {MaxAttempts}; abandoned as unreachable, its draft {DraftRef} kept; hanging up agent {AgentId}",
+                offer.CallId, masked, why, last, max, offer.Call.DraftRef, offer.AgentId);
+        else
+            log.LogWarning("Call {CallId}: callback to {Number} not reached ({Why}), its attempts unknown (the store could not be read); abandoned as unreachable, its draft {DraftRef} kept; hanging up agent {AgentId}",
+                offer.CallId, masked, why, offer.Call.DraftRef, offer.AgentId);
+        engine.Abandon(offer.CallId, AbandonReason.CallbackUnreachable);
+        desk.Remove(offer.CallId);
+        agent.Hangup();
+        await requests.MoveAsync(offer.CallId, CallbackState.Placing, CallbackState.Unreachable).ConfigureAwait(false);
     }
 
     private async Task BridgeAsync(Offer offer, IAgentCall agent, ICallChannel citizen, Task reported, ChannelReader<string> codes, Action unsubscribe)

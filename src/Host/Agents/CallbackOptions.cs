@@ -7,7 +7,9 @@ namespace Telephony.Host.Agents;
 /// <c>Agents:Callback:Enabled</c> (default false: a callback needs the outbound trunk, <c>Trunk:Uri</c>) and
 /// <c>Agents:Callback:OfferAfterSeconds</c> (default 30, from 1 to 3600: long enough that a caller who would be
 /// answered soon is not asked). The offer (prompt <c>callback_offer</c>, "press 1") is made once; a 1 pressed from then
-/// on requests the callback.
+/// on requests the callback. A citizen who cannot be reached is called again: <c>Agents:Callback:MaxAttempts</c>
+/// (default 3, from 1 to 10) calls in all, <c>Agents:Callback:RetryAfterSeconds</c> (default 600, from 30 to 86400)
+/// apart, since a busy or absent citizen is often there a few minutes later.
 /// </summary>
 public sealed record CallbackOptions(bool Enabled, TimeSpan OfferAfter)
 {
@@ -19,18 +21,32 @@ public sealed record CallbackOptions(bool Enabled, TimeSpan OfferAfter)
 
     public static CallbackOptions Off { get; } = new(false, TimeSpan.FromSeconds(30));
 
+    /// <summary>How many times the citizen is called before the request is given up as unreachable.</summary>
+    public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>How long after an unreachable attempt the call waits for an agent again.</summary>
+    public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(600);
+
     public static CallbackOptions From(IConfiguration configuration)
     {
         var enabled = configuration["Agents:Callback:Enabled"] is { Length: > 0 } text
             ? bool.TryParse(text, out var on) ? on : throw new InvalidOperationException($"Agents:Callback:Enabled must be true or false, not '{text}'")
             : Off.Enabled;
-        var after = Off.OfferAfter;
-        if (configuration["Agents:Callback:OfferAfterSeconds"] is { Length: > 0 } seconds)
+        var after = WholeNumber(configuration, "Agents:Callback:OfferAfterSeconds", 1, 3600, "seconds") is { } offer
+            ? TimeSpan.FromSeconds(offer) : Off.OfferAfter;
+        return new CallbackOptions(enabled, after)
         {
-            if (!int.TryParse(seconds, out var s) || s is < 1 or > 3600)
-                throw new InvalidOperationException($"Agents:Callback:OfferAfterSeconds: '{seconds}' is not a whole number of seconds from 1 to 3600");
-            after = TimeSpan.FromSeconds(s);
-        }
-        return new CallbackOptions(enabled, after);
+            MaxAttempts = WholeNumber(configuration, "Agents:Callback:MaxAttempts", 1, 10, "attempts") ?? Off.MaxAttempts,
+            RetryAfter = WholeNumber(configuration, "Agents:Callback:RetryAfterSeconds", 30, 86400, "seconds") is { } retry
+                ? TimeSpan.FromSeconds(retry) : Off.RetryAfter,
+        };
+    }
+
+    private static int? WholeNumber(IConfiguration configuration, string key, int min, int max, string unit)
+    {
+        if (configuration[key] is not { Length: > 0 } text) return null;
+        if (!int.TryParse(text, out var n) || n < min || n > max)
+            throw new InvalidOperationException($"{key}: '{text}' is not a whole number of {unit} from {min} to {max}");
+        return n;
     }
 }

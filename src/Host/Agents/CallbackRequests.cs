@@ -62,4 +62,43 @@ public sealed class CallbackRequests(ICallbackStore store, TimeProvider time, IL
             return false;
         }
     }
+
+    /// <summary>
+    /// The citizen of <paramref name="callId"/> could not be reached and attempts are left: pending again, due at
+    /// <paramref name="nextAttemptAt"/> (a restart meanwhile schedules it, not offers it at once); false (logged) otherwise.
+    /// </summary>
+    public async Task<bool> RetryLaterAsync(string callId, DateTimeOffset nextAttemptAt)
+    {
+        try
+        {
+            if (await store.RetryLaterAsync(callId, nextAttemptAt, time.GetUtcNow()).ConfigureAwait(false))
+            {
+                log.LogInformation("Call {CallId}: callback request Placing -> Pending, next attempt at {NextAttemptAt:O}", callId, nextAttemptAt);
+                return true;
+            }
+            log.LogWarning("Call {CallId}: callback request not put back to pending for its next attempt: no such request in Placing", callId);
+            return false;
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Call {CallId}: callback request could not be put back to pending for its next attempt in the store", callId);
+            return false;
+        }
+    }
+
+    /// <summary>How many times the request of <paramref name="callId"/> was placed; null (logged) when it cannot be read.</summary>
+    public async Task<int?> AttemptsAsync(string callId)
+    {
+        try
+        {
+            if (await store.GetAsync(callId).ConfigureAwait(false) is { } request) return request.Attempts;
+            log.LogWarning("Call {CallId}: no stored callback request to count its attempts", callId);
+            return null;
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Call {CallId}: the callback request's attempts could not be read from the store", callId);
+            return null;
+        }
+    }
 }

@@ -12,11 +12,13 @@ namespace Telephony.Host.Agents;
 /// When <c>serve</c> starts (after the database is migrated): callback requests a stopped process left placing go back
 /// to pending, and every pending request enters the ACD again as a callback in its queue with its first queue time, so it
 /// keeps its place ahead of calls that came later; its desk call (the screen pop) is rebuilt from the draft in the store
-/// (transcript, recording; the proposal is computed from the transcript when the agent opens it). A store that cannot be
-/// read is logged and the hotline starts anyway: the rows stay pending and come back at the next start.
+/// (transcript, recording; the proposal is computed from the transcript when the agent opens it). A request waiting for
+/// its next attempt (an unreachable citizen, <c>next_attempt_at</c> still ahead) is handed to <see cref="CallbackRetries"/>
+/// and enters only when due, at the same place. A store that cannot be read is logged and the hotline starts anyway: the
+/// rows stay pending and come back at the next start.
 /// </summary>
-public sealed class CallbackRestore(CallbackRequests requests, ITicketStore tickets, AcdEngine acd, CallDesk desk, TimeProvider time,
-    ILogger<CallbackRestore> log) : IHostedService
+public sealed class CallbackRestore(CallbackRequests requests, ITicketStore tickets, AcdEngine acd, CallDesk desk, CallbackRetries retries,
+    TimeProvider time, ILogger<CallbackRestore> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancel)
     {
@@ -54,12 +56,20 @@ public sealed class CallbackRestore(CallbackRequests requests, ITicketStore tick
             priority = CallPriority.Normal;
         }
         var now = time.GetUtcNow();
-        var queued = acd.Enqueue(new CallRequest
+        var call = new CallRequest
         {
             CallId = request.CallId, Queue = request.Queue, Priority = priority, Caller = request.Number, DraftRef = request.DraftCode,
             // A clock set back since the request must not make it arrive in the future.
             ArrivedAt = request.QueuedAt <= now ? request.QueuedAt : now, CallbackNumber = request.Number,
-        });
+        };
+        if (request.NextAttemptAt is { } due && due > now)
+        {
+            retries.Schedule(call, due);
+            log.LogInformation("Call {CallId}: callback to {Number} after {Attempts} attempts waits for its next attempt at {NextAttemptAt:O}, then enters {Queue} at its place (queued at {QueuedAt:O}, draft {DraftRef})",
+                request.CallId, masked, request.Attempts, due, request.Queue, request.QueuedAt, request.DraftCode);
+            return true;
+        }
+        var queued = acd.Enqueue(call);
         if (!queued.Ok)
         {
             desk.Remove(request.CallId);

@@ -6,7 +6,9 @@ public enum CallbackState { Pending, Placing, Done, Unreachable }
 /// <summary>
 /// A caller's request to be called back, as the store keeps it until it is over (docs/tickets.md, "callback_requests").
 /// <see cref="Number"/> is the whole number (it is dialled); logs mask it. <see cref="QueuedAt"/> is when the call first
-/// entered the ACD: its place in the queue after a restart. <see cref="Priority"/> is the ACD's priority by name.
+/// entered the ACD: its place in the queue after a restart and on each retry. <see cref="Priority"/> is the ACD's priority
+/// by name. <see cref="NextAttemptAt"/> is set on a pending request whose citizen could not be reached: it is not offered
+/// to an agent before then (null: due now).
 /// </summary>
 public sealed record CallbackRequest
 {
@@ -19,6 +21,7 @@ public sealed record CallbackRequest
     public required DateTimeOffset RequestedAt { get; init; }
     public CallbackState State { get; init; } = CallbackState.Pending;
     public int Attempts { get; init; }
+    public DateTimeOffset? NextAttemptAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }
 

@@ -45,6 +45,16 @@ public sealed class CallbackStore(ISqlDialect dialect, string connectionString) 
         return changed == 1;
     }
 
+    public async Task<bool> RetryLaterAsync(string callId, DateTimeOffset nextAttemptAt, DateTimeOffset at, CancellationToken cancel = default)
+    {
+        var changed = await WriteAsync(_sql.RetryLater, new
+        {
+            CallId = callId, From = nameof(CallbackState.Placing), To = nameof(CallbackState.Pending), NextAttemptAt = nextAttemptAt.ToUnixTimeMilliseconds(),
+            At = at.ToUnixTimeMilliseconds(),
+        }, cancel);
+        return changed == 1;
+    }
+
     public async Task<IReadOnlyList<CallbackRequest>> PendingAsync(CancellationToken cancel = default)
     {
         await using var connection = await dialect.OpenAsync(connectionString, cancel);
@@ -81,20 +91,22 @@ public sealed class CallbackStore(ISqlDialect dialect, string connectionString) 
         public long RequestedAt { get; set; }
         public string State { get; set; } = "";
         public int Attempts { get; set; }
+        public long? NextAttemptAt { get; set; }
         public long UpdatedAt { get; set; }
 
         public static Row From(CallbackRequest r) => new()
         {
             CallId = r.CallId, Queue = r.Queue, Number = r.Number, DraftCode = r.DraftCode, Priority = r.Priority,
             QueuedAt = r.QueuedAt.ToUnixTimeMilliseconds(), RequestedAt = r.RequestedAt.ToUnixTimeMilliseconds(), State = r.State.ToString(),
-            Attempts = r.Attempts, UpdatedAt = (r.UpdatedAt == default ? r.RequestedAt : r.UpdatedAt).ToUnixTimeMilliseconds(),
+            Attempts = r.Attempts, NextAttemptAt = r.NextAttemptAt?.ToUnixTimeMilliseconds(), UpdatedAt = (r.UpdatedAt == default ? r.RequestedAt : r.UpdatedAt).ToUnixTimeMilliseconds(),
         };
 
         public CallbackRequest ToRequest() => new()
         {
             CallId = CallId, Queue = Queue, Number = Number, DraftCode = DraftCode, Priority = Priority,
             QueuedAt = DateTimeOffset.FromUnixTimeMilliseconds(QueuedAt), RequestedAt = DateTimeOffset.FromUnixTimeMilliseconds(RequestedAt),
-            State = Enum.Parse<CallbackState>(State), Attempts = Attempts, UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt),
+            State = Enum.Parse<CallbackState>(State), Attempts = Attempts,
+            NextAttemptAt = NextAttemptAt is { } next ? DateTimeOffset.FromUnixTimeMilliseconds(next) : null, UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt),
         };
     }
 }

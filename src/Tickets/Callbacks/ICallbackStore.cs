@@ -14,6 +14,12 @@ public interface ICallbackStore
     /// </summary>
     Task<bool> MoveAsync(string callId, CallbackState from, CallbackState to, DateTimeOffset at, CancellationToken cancel = default);
 
+    /// <summary>
+    /// The citizen of a placing request could not be reached and attempts are left: pending again, due at
+    /// <paramref name="nextAttemptAt"/>; false when it is not placing (or missing).
+    /// </summary>
+    Task<bool> RetryLaterAsync(string callId, DateTimeOffset nextAttemptAt, DateTimeOffset at, CancellationToken cancel = default);
+
     /// <summary>The pending requests, in queue order (first queued first).</summary>
     Task<IReadOnlyList<CallbackRequest>> PendingAsync(CancellationToken cancel = default);
 

@@ -16,8 +16,9 @@ namespace Telephony.EndToEnd.Agents;
 /// second baresip stands in for the citizen's phone and answers. The test checks the citizen's phone hears the agent
 /// (normalized cross-correlation ≥ 0.9), the agent's finalize reads the code to the citizen's phone (the log lists the
 /// prompts), the citizen's hang-up ends the agent's call and puts the agent in wrap-up, the desk call is gone at the end,
-/// and the log masks the number. A citizen's phone that refuses the callback (486) abandons the call as
-/// <c>CallbackUnreachable</c>, hangs up the agent and frees them without blame.
+/// and the log masks the number. A citizen's phone that refuses the callback (486) gets the agent hung up and freed
+/// without blame and the call tried again after the retry time (the agent's phone rings again); refused on the last
+/// attempt, the call is abandoned as <c>CallbackUnreachable</c>.
 /// </summary>
 [NonParallelizable]
 public class CallbackEndToEndTests() : AgentCallFixture("callback-e2e")
@@ -74,6 +75,8 @@ public class CallbackEndToEndTests() : AgentCallFixture("callback-e2e")
             settings[$"Trunk:Numbers:{CitizenNumber}"] = rig.CitizenPhone.DirectUri;
             settings["Agents:Callback:Enabled"] = "true";
             settings["Agents:Callback:OfferAfterSeconds"] = "1";
+            settings["Agents:Callback:MaxAttempts"] = MaxAttempts.ToString();
+            settings["Agents:Callback:RetryAfterSeconds"] = RetryAfterSeconds.ToString();
             settings["Agents:Announce:EverySeconds"] = "0";
             rig.Hotline = await rig.Keep(InProcessHotline.StartAsync(settings));
             rig.Agent = await rig.Keep(Baresip.StartAsync(new BaresipOptions
@@ -160,17 +163,38 @@ public class CallbackEndToEndTests() : AgentCallFixture("callback-e2e")
         });
     }
 
+    /// <summary>Two attempts, the shortest retry time allowed: the retry is seen with real phones and the real clock.</summary>
+    private const int MaxAttempts = 2;
+    private const int RetryAfterSeconds = 30;
+
     [Test]
-    public async Task A_citizen_who_refuses_the_callback_abandons_it_as_unreachable_and_frees_the_agent()
+    public async Task A_citizen_who_refuses_is_called_again_after_the_retry_time_and_abandoned_as_unreachable_after_the_last_refusal()
     {
         await using var rig = await CallbackRingingAsync(new BaresipOptions
         {
             Account = new BaresipAccount { User = CitizenNumber, AnswerMode = BaresipAnswerMode.Manual }, Record = false,
         }, agentWav: null);
-        await rig.Agent.AcceptAsync();
-        await rig.CitizenPhone.WaitForEventAsync(BaresipEvents.CallIncoming, Wait);
-        await rig.CitizenPhone.HangupAsync();                                            // baresip refuses a ringing call with 486
-        await rig.Agent.WaitForEventAsync(BaresipEvents.CallClosed, Wait);               // the agent is hung up
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            if (attempt > 1)
+            {
+                // Out of the queue until the retry time, then the callback rings the agent again.
+                var retry = TimeSpan.FromSeconds(RetryAfterSeconds);
+                await rig.Agent.WaitForEventAsync(BaresipEvents.CallIncoming, retry + Wait);
+            }
+            await rig.Agent.AcceptAsync();
+            await rig.CitizenPhone.WaitForEventAsync(BaresipEvents.CallIncoming, Wait);
+            await rig.CitizenPhone.HangupAsync();                                        // baresip refuses a ringing call with 486
+            await rig.Agent.WaitForEventAsync(BaresipEvents.CallClosed, Wait);           // the agent is hung up
+            if (attempt == MaxAttempts) break;
+            await PollAsync(() => rig.Hotline.Log.Contains($"attempt {attempt} of {MaxAttempts}"), $"attempt {attempt} logged", rig.Log);
+            Assert.Multiple(() =>
+            {
+                Assert.That(rig.Acd.AbandonedCalls(), Is.Empty, $"attempt {attempt} of {MaxAttempts}: not abandoned");
+                Assert.That(rig.Acd.Agent(AgentId)!.State, Is.EqualTo(AgentState.Available), "freed without blame");
+                Assert.That(rig.Desk.Find(rig.CallId), Is.Not.Null, "the desk call stays for the next attempt");
+            });
+        }
         await PollAsync(() => rig.Acd.AbandonedCalls().Count == 1, "the callback abandoned", rig.Log);
         var abandoned = rig.Acd.AbandonedCalls().Single();
         Assert.Multiple(() =>
@@ -180,6 +204,7 @@ public class CallbackEndToEndTests() : AgentCallFixture("callback-e2e")
             Assert.That(rig.Acd.Agent(AgentId)!.State, Is.EqualTo(AgentState.Available), "freed without blame");
             Assert.That(rig.Desk.Find(rig.CallId), Is.Null, "the desk call goes with the call");
             Assert.That(rig.Hotline.Log, Does.Match(@"callback to ""?138\*\*\*\*5678""? not reached \(""?busy \(486\)"), rig.Log());
+            Assert.That(rig.Hotline.Log, Does.Contain($"attempt {MaxAttempts} of {MaxAttempts}"), rig.Log());
             Assert.That(rig.Hotline.Log, Does.Not.Contain(CitizenNumber), "the log masks the citizen's number");
         });
     }

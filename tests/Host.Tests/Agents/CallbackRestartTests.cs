@@ -62,7 +62,7 @@ public class CallbackRestartTests
         }
     }
 
-    private async Task<Hotline> StartAsync()
+    private async Task<Hotline> StartAsync(TimeProvider? clock = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -78,6 +78,8 @@ public class CallbackRestartTests
         builder.Services.AddTickets(configuration);
         builder.Services.AddAgents(configuration);
         builder.Services.AddCallbackRestore();
+        // Last, so it is the clock every part resolves (AddTickets registers the system clock).
+        if (clock is not null) builder.Services.AddSingleton(clock);
         var host = builder.Build();
         await host.StartAsync();
         return new Hotline(host, leg, answered);
@@ -181,5 +183,44 @@ public class CallbackRestartTests
         await using var after = await StartAsync();
         Assert.That(after.Acd.Queues().Single().Waiting, Is.Zero);
         Assert.That(after.Desk.Calls, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_request_waiting_for_its_next_attempt_is_scheduled_at_start_and_enters_at_its_place_only_when_due()
+    {
+        var queuedAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds());
+        var due = queuedAt + TimeSpan.FromMinutes(15);
+        await using (var before = await StartAsync())
+        {
+            Assert.That(await before.Store.AddAsync(new CallbackRequest
+            {
+                CallId = "retry", Queue = Queue, Number = "13812345678", Priority = nameof(CallPriority.Normal), QueuedAt = queuedAt, RequestedAt = queuedAt,
+            }), Is.True);
+            Assert.That(await before.Store.MoveAsync("retry", CallbackState.Pending, CallbackState.Placing, queuedAt), Is.True);
+            Assert.That(await before.Store.RetryLaterAsync("retry", due, queuedAt + TimeSpan.FromMinutes(5)), Is.True);
+        }
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(queuedAt + TimeSpan.FromMinutes(6));
+        await using var after = await StartAsync(clock);
+        Assert.Multiple(() =>
+        {
+            Assert.That(after.Acd.Waiting("retry"), Is.Null, "not yet due: not in the queue");
+            Assert.That(after.Services.GetRequiredService<CallbackRetries>().DueAt("retry"), Is.EqualTo(due), "scheduled for its next attempt");
+            Assert.That(after.Desk.Find("retry"), Is.Not.Null, "its desk call is rebuilt for the agent who calls back");
+        });
+        Assert.That(after.Acd.Enqueue(new CallRequest { CallId = "live", Queue = Queue, Caller = "13900001111" }).Ok, Is.True);
+        clock.Advance(due - clock.GetUtcNow() - TimeSpan.FromSeconds(1));
+        Assert.That(after.Acd.Waiting("retry"), Is.Null, "a second early");
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var restored = after.Acd.Waiting("retry");
+        Assert.Multiple(() =>
+        {
+            Assert.That(restored, Is.Not.Null, "enqueued once due");
+            Assert.That(restored!.Callback, Is.True);
+            Assert.That(restored.ArrivedAt, Is.EqualTo(queuedAt), "at its first queue time");
+            Assert.That(after.Acd.Position("retry")!.Position, Is.EqualTo(1), "ahead of the call that came after it");
+        });
+        after.Acd.SetAgentState("1001", AgentState.Available);
+        await Until(() => after.Leg.Offers.Count == 1, "the due callback offered");
+        Assert.That(after.Leg.Offers.Single().CallId, Is.EqualTo("retry"));
     }
 }

@@ -52,6 +52,7 @@ internal sealed class FailingCallbackStore : ICallbackStore
 
     public Task<CallbackRequest?> GetAsync(string callId, CancellationToken cancel = default) => Task.FromException<CallbackRequest?>(Down());
     public Task<bool> MoveAsync(string callId, CallbackState from, CallbackState to, DateTimeOffset at, CancellationToken cancel = default) => Task.FromException<bool>(Down());
+    public Task<bool> RetryLaterAsync(string callId, DateTimeOffset nextAttemptAt, DateTimeOffset at, CancellationToken cancel = default) => Task.FromException<bool>(Down());
     public Task<IReadOnlyList<CallbackRequest>> PendingAsync(CancellationToken cancel = default) => Task.FromException<IReadOnlyList<CallbackRequest>>(Down());
     public Task<int> ResetPlacingAsync(DateTimeOffset at, CancellationToken cancel = default) => Task.FromException<int>(Down());
 }
@@ -69,6 +70,8 @@ internal sealed class WatchedCallbackStore(ICallbackStore inner, Func<bool> conf
 
     public Task<CallbackRequest?> GetAsync(string callId, CancellationToken cancel = default) => inner.GetAsync(callId, cancel);
     public Task<bool> MoveAsync(string callId, CallbackState from, CallbackState to, DateTimeOffset at, CancellationToken cancel = default) => inner.MoveAsync(callId, from, to, at, cancel);
+    public Task<bool> RetryLaterAsync(string callId, DateTimeOffset nextAttemptAt, DateTimeOffset at, CancellationToken cancel = default) =>
+        inner.RetryLaterAsync(callId, nextAttemptAt, at, cancel);
     public Task<IReadOnlyList<CallbackRequest>> PendingAsync(CancellationToken cancel = default) => inner.PendingAsync(cancel);
     public Task<int> ResetPlacingAsync(DateTimeOffset at, CancellationToken cancel = default) => inner.ResetPlacingAsync(at, cancel);
 }

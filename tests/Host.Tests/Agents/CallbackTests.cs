@@ -20,7 +20,7 @@ namespace Telephony.Host.Tests.Agents;
 /// hangs up with the query code read to the citizen; and a citizen who cannot be reached (abandoned as unreachable,
 /// the draft kept, the agent freed without blame).
 /// </summary>
-public class CallbackTests
+public partial class CallbackTests
 {
     private const string Queue = "citizen";
     private const string Draft = "2026120207";
@@ -184,11 +184,14 @@ public class CallbackTests
         public readonly ConcurrentQueue<(string CallId, string Number, bool AgentHeardRingback)> Dials = new();
         public Func<FakeAgentCall?>? Agent { get; set; }
         public readonly TaskCompletionSource<CallbackDial> Result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>When set, every dial ends at once with what it returns (several attempts); else with <see cref="Result"/>.</summary>
+        public Func<CallbackDial>? Outcome { get; set; }
         public bool Withdrawn { get; private set; }
 
         public async Task<CallbackDial> DialAsync(string callId, string number, CancellationToken withdraw)
         {
             Dials.Enqueue((callId, number, Agent?.Invoke()?.HearsRingback ?? false));
+            if (Outcome is { } outcome) { await Task.Yield(); return outcome(); }
             try { return await Result.Task.WaitAsync(withdraw); }
             catch (OperationCanceledException) { Withdrawn = true; return CallbackDial.Failed("withdrawn"); }
         }
@@ -220,8 +223,11 @@ public class CallbackTests
         public readonly ScriptedDialer Dialer = new();
         public readonly CallDesk Desk = new();
         public readonly AcdEngine Acd;
+        public readonly CallbackRetries Retries;
+        public readonly ListLogger<CallbackCalls> Log = new();
+        public readonly DateTimeOffset QueuedAt;
 
-        public Callback(SqliteCallbacks db)
+        public Callback(SqliteCallbacks db, CallbackOptions? options = null)
         {
             Acd = new AcdEngine([Seat("1001"), Seat("1002")], [new QueueOptions { Name = Queue, OfferTimeout = TimeSpan.FromSeconds(20) }], Leg, Clock,
                 NullLogger<AcdEngine>.Instance);
@@ -231,10 +237,12 @@ public class CallbackTests
                 CallId = "call-1", Queue = Queue, Number = "13812345678", DraftCode = Draft, Priority = nameof(CallPriority.Normal),
                 QueuedAt = Clock.GetUtcNow(), RequestedAt = Clock.GetUtcNow(),
             }).GetAwaiter().GetResult(), Is.True);
-            Leg.Callbacks = new CallbackCalls(() => Acd, Desk, Dialer, db.Requests(), NullLogger<CallbackCalls>.Instance);
+            Retries = new CallbackRetries(() => Acd, Desk, Clock, NullLogger<CallbackRetries>.Instance);
+            Leg.Callbacks = new CallbackCalls(() => Acd, Desk, Dialer, db.Requests(), Retries, Clock, Log) { Options = options ?? CallbackOptions.Off };
             Dialer.Agent = () => Leg.Phones.GetValueOrDefault("1001");
             Desk.Register(DeskCallOf("call-1"));
             Assert.That(Acd.Enqueue(new CallRequest { CallId = "call-1", Queue = Queue, Caller = "13812345678", DraftRef = Draft }).Ok, Is.True);
+            QueuedAt = Acd.Waiting("call-1")!.ArrivedAt;
             Assert.That(Acd.RequestCallback("call-1", "13812345678").Ok, Is.True);
         }
     }
@@ -293,9 +301,9 @@ public class CallbackTests
     }
 
     [Test]
-    public async Task An_unreachable_citizen_abandons_the_call_as_callback_unreachable_keeping_its_draft_and_frees_the_agent()
+    public async Task An_unreachable_citizen_on_the_last_attempt_abandons_the_call_as_callback_unreachable_keeping_its_draft_and_frees_the_agent()
     {
-        var f = new Callback(_db);
+        var f = new Callback(_db, CallbackOptions.Off with { MaxAttempts = 1 });
         f.Acd.SetAgentState("1001", AgentState.Available);
         await Until(() => f.Dialer.Dials.Count == 1, "the citizen dialled");
         f.Dialer.Result.SetResult(CallbackDial.Failed("busy (486)"));
@@ -306,7 +314,7 @@ public class CallbackTests
         var stored = await _db.Store.GetAsync("call-1");
         Assert.Multiple(() =>
         {
-            Assert.That(stored!.Attempts, Is.EqualTo(1), "one attempt, not tried again");
+            Assert.That(stored!.Attempts, Is.EqualTo(1), "one attempt configured, not tried again");
             Assert.That(abandoned.Reason, Is.EqualTo(AbandonReason.CallbackUnreachable));
             Assert.That(abandoned.DraftRef, Is.EqualTo(Draft), "the draft stays");
             Assert.That(phone.HungUpByUs, Is.True, "the agent is hung up");

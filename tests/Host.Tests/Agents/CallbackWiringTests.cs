@@ -43,10 +43,31 @@ public class CallbackWiringTests
     [TestCase("Agents:Callback:Enabled", "yes")]
     [TestCase("Agents:Callback:OfferAfterSeconds", "0")]
     [TestCase("Agents:Callback:OfferAfterSeconds", "soon")]
+    [TestCase("Agents:Callback:MaxAttempts", "0")]
+    [TestCase("Agents:Callback:MaxAttempts", "11")]
+    [TestCase("Agents:Callback:RetryAfterSeconds", "29")]
+    [TestCase("Agents:Callback:RetryAfterSeconds", "86401")]
+    [TestCase("Agents:Callback:RetryAfterSeconds", "later")]
     public async Task A_bad_callback_setting_is_an_error_naming_the_key(string key, string value)
     {
         await using var app = TrunkWiringTests.Build(("Trunk:Uri", "sip:127.0.0.1:5999"), (key, value));
         var error = Assert.Throws<InvalidOperationException>(() => app.Services.GetRequiredService<AcdQueueTransfer>());
         Assert.That(error!.Message, Does.Contain(key));
+        var placing = Assert.Throws<InvalidOperationException>(() => app.Services.GetRequiredService<CallbackCalls>());
+        Assert.That(placing!.Message, Does.Contain(key), "the callback's placing reads the same settings");
+    }
+
+    [Test]
+    public async Task Retries_default_to_3_attempts_10_minutes_apart_and_follow_the_configuration()
+    {
+        await using (var byDefault = TrunkWiringTests.Build(("Trunk:Uri", "sip:127.0.0.1:5999")))
+        {
+            var options = byDefault.Services.GetRequiredService<CallbackCalls>().Options;
+            Assert.That((options.MaxAttempts, options.RetryAfter), Is.EqualTo((3, TimeSpan.FromMinutes(10))));
+        }
+        await using var configured = TrunkWiringTests.Build(("Trunk:Uri", "sip:127.0.0.1:5999"), ("Agents:Callback:MaxAttempts", "5"),
+            ("Agents:Callback:RetryAfterSeconds", "120"));
+        var set = configured.Services.GetRequiredService<CallbackCalls>().Options;
+        Assert.That((set.MaxAttempts, set.RetryAfter), Is.EqualTo((5, TimeSpan.FromSeconds(120))));
     }
 }

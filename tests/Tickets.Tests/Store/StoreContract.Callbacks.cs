@@ -97,4 +97,31 @@ public abstract partial class StoreContract
         });
         Assert.That((await Callbacks.PendingAsync()).Select(r => r.CallId), Does.Contain(id));
     }
+
+    [Test]
+    public async Task An_unreachable_citizen_with_attempts_left_is_pending_again_with_its_next_attempt_time_cleared_by_the_next_placing()
+    {
+        var id = Unique("call");
+        var t0 = DateTimeOffset.FromUnixTimeMilliseconds(Time.GetUtcNow().ToUnixTimeMilliseconds());
+        var next = t0 + TimeSpan.FromMinutes(10);
+        await Callbacks.AddAsync(Request(id, t0));
+        Assert.That((await Callbacks.GetAsync(id))!.NextAttemptAt, Is.Null, "a new request is due at once");
+        Assert.That(await Callbacks.RetryLaterAsync(id, next, t0), Is.False, "only a placing request is retried");
+        await Callbacks.MoveAsync(id, CallbackState.Pending, CallbackState.Placing, t0);
+        Assert.That(await Callbacks.RetryLaterAsync(id, next, t0 + TimeSpan.FromSeconds(30)), Is.True);
+        var retry = (await Callbacks.GetAsync(id))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(retry.State, Is.EqualTo(CallbackState.Pending));
+            Assert.That(retry.NextAttemptAt, Is.EqualTo(next));
+            Assert.That(retry.Attempts, Is.EqualTo(1), "the attempt was counted when it was placed");
+            Assert.That(retry.UpdatedAt, Is.EqualTo(t0 + TimeSpan.FromSeconds(30)));
+        });
+        Assert.That((await Callbacks.PendingAsync()).Single(r => r.CallId == id).NextAttemptAt, Is.EqualTo(next), "the pending list carries it for a restart");
+        Assert.That(await Callbacks.MoveAsync(id, CallbackState.Pending, CallbackState.Placing, next), Is.True);
+        var second = (await Callbacks.GetAsync(id))!;
+        Assert.That(second.NextAttemptAt, Is.Null, "placed again: no next attempt time left over");
+        Assert.That(second.Attempts, Is.EqualTo(2));
+        Assert.That(await Callbacks.RetryLaterAsync(Unique("none"), next, t0), Is.False);
+    }
 }

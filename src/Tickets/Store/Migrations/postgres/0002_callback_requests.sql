@@ -1,6 +1,7 @@
 -- Callback requests a waiting caller made (pressed 1) and that are not yet over: written before the caller hears the
 -- confirmation, so a restart of serve puts them back into the ACD at their place. caller_phone holds the whole number,
 -- as tickets.caller_phone does: it is dialled. Instants are Unix milliseconds; priority and state are stored by name.
+-- next_attempt_at: a pending request whose citizen could not be reached is not offered again before it (NULL: due now).
 CREATE TABLE callback_requests (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     call_id varchar(200) NOT NULL,
@@ -12,6 +13,7 @@ CREATE TABLE callback_requests (
     requested_at bigint NOT NULL,
     state varchar(16) NOT NULL,
     attempts integer NOT NULL,
+    next_attempt_at bigint NULL,
     updated_at bigint NOT NULL
 );
 CREATE UNIQUE INDEX ux_callback_requests_call ON callback_requests (call_id);
